@@ -1,0 +1,212 @@
+package io.stagecoach.api;
+
+import io.stagecoach.bus.Addresses;
+import io.stagecoach.client.JobClient;
+import io.stagecoach.job.ErrorCode;
+import io.stagecoach.job.StagecoachException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/** The job endpoints; each turns a request into one {@link JobClient} call and its answer into JSON. */
+final class JobRoutes {
+  /** The longest a {@code waitMs} long poll is held; longer asks are cut to it. */
+  static final long MAX_WAIT_MS = 60_000;
+  private static final Set<String> BATCH_FIELDS = Set.of("jobs");
+
+  private final Vertx vertx;
+  private final JobClient jobs;
+
+  JobRoutes(Vertx vertx, JobClient jobs) {
+    this.vertx = vertx;
+    this.jobs = jobs;
+  }
+
+  void submit(RoutingContext ctx) {
+    JsonObject body = bodyObject(ctx);
+    String header = ctx.request().getHeader("Idempotency-Key");
+    if (header != null) {
+      Object inBody = body.getValue("idempotencyKey");
+      if (inBody != null && !header.equals(inBody)) {
+        throw StagecoachException.invalidInput("idempotencyKey", "differs from the Idempotency-Key header");
+      }
+      body.put("idempotencyKey", header);
+    }
+    jobs.submit(body).onSuccess(submitted -> {
+      JsonObject job = submitted.job();
+      ctx.response()
+          .putHeader("Location", ApiVerticle.BASE + "/jobs/" + submitted.id())
+          .putHeader("ETag", etag(job));
+      Responses.json(ctx, submitted.created() ? 202 : 200, job);
+    }).onFailure(ctx::fail);
+  }
+
+  void submitBatch(RoutingContext ctx) {
+    JsonObject body = bodyObject(ctx);
+    for (String field : body.fieldNames()) {
+      if (!BATCH_FIELDS.contains(field)) {
+        throw StagecoachException.invalidInput(field, "unknown field");
+      }
+    }
+    Object value = body.getValue("jobs");
+    if (!(value instanceof JsonArray array)) {
+      throw StagecoachException.invalidInput("jobs", "must be an array of submissions");
+    }
+    List<JsonObject> submissions = new ArrayList<>(array.size());
+    for (int i = 0; i < array.size(); i++) {
+      if (!(array.getValue(i) instanceof JsonObject submission)) {
+        throw StagecoachException.invalidInput("jobs[" + i + "]", "must be a JSON object");
+      }
+      submissions.add(submission);
+    }
+    jobs.submitBatch(submissions)
+        .onSuccess(ids -> Responses.json(ctx, 202, new JsonObject().put("ids", new JsonArray(ids))))
+        .onFailure(ctx::fail);
+  }
+
+  void get(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    String ifNoneMatch = ctx.request().getHeader("If-None-Match");
+    long waitMs = Math.min(MAX_WAIT_MS, Query.whole(ctx, "waitMs", 0, 0, Long.MAX_VALUE));
+    if (ifNoneMatch != null && waitMs > 0) {
+      longPoll(ctx, id, ifNoneMatch, waitMs);
+      return;
+    }
+    jobs.get(id).onSuccess(job -> answerJob(ctx, job, ifNoneMatch)).onFailure(ctx::fail);
+  }
+
+  /**
+   * Holds the request until the job's record differs from {@code ifNoneMatch} or {@code waitMs}
+   * pass. Listening starts before the first read, so a change in between is not missed.
+   */
+  private void longPoll(RoutingContext ctx, String id, String ifNoneMatch, long waitMs) {
+    MessageConsumer<JsonObject> changes = vertx.eventBus().consumer(Addresses.jobEvents(id));
+    long[] timer = {-1};
+    Runnable finish = () -> {
+      vertx.cancelTimer(timer[0]);
+      changes.unregister();
+      jobs.get(id).onSuccess(job -> answerJob(ctx, job, ifNoneMatch)).onFailure(ctx::fail);
+    };
+    changes.handler(event -> {
+      if (!matches(ifNoneMatch, etag(event.body().getJsonObject("data")))) {
+        finish.run();
+      }
+    });
+    ctx.response().closeHandler(v -> {
+      vertx.cancelTimer(timer[0]);
+      changes.unregister();
+    });
+    changes.completion()
+        .compose(v -> jobs.get(id))
+        .onSuccess(job -> {
+          if (!matches(ifNoneMatch, etag(job))) {
+            finish.run();
+          } else {
+            timer[0] = vertx.setTimer(waitMs, t -> finish.run());
+          }
+        })
+        .onFailure(e -> {
+          changes.unregister();
+          ctx.fail(e);
+        });
+  }
+
+  private static void answerJob(RoutingContext ctx, JsonObject job, String ifNoneMatch) {
+    String etag = etag(job);
+    ctx.response().putHeader("ETag", etag);
+    if (matches(ifNoneMatch, etag)) {
+      if (!ctx.response().ended()) {
+        ctx.response().setStatusCode(304).end();
+      }
+      return;
+    }
+    Responses.json(ctx, 200, job);
+  }
+
+  void list(RoutingContext ctx) {
+    JsonObject query = new JsonObject()
+        .put("status", ctx.queryParams().get("status"))
+        .put("type", ctx.queryParams().get("type"))
+        .put("cursor", ctx.queryParams().get("cursor"))
+        .put("limit", Query.whole(ctx, "limit", 50, 1, 500));
+    JsonObject labels = new JsonObject();
+    for (String label : ctx.queryParams().getAll("label")) {
+      int colon = label.indexOf(':');
+      if (colon <= 0) {
+        throw StagecoachException.invalidInput("label", "must be name:value, not '" + label + "'");
+      }
+      labels.put(label.substring(0, colon), label.substring(colon + 1));
+    }
+    jobs.list(query.put("labels", labels)).onSuccess(page -> Responses.json(ctx, 200, page)).onFailure(ctx::fail);
+  }
+
+  void logs(RoutingContext ctx) {
+    long afterSeq = Query.whole(ctx, "afterSeq", 0, 0, Long.MAX_VALUE);
+    int limit = (int) Query.whole(ctx, "limit", 100, 1, 1000);
+    jobs.logs(ctx.pathParam("id"), afterSeq, limit)
+        .onSuccess(page -> Responses.json(ctx, 200, page))
+        .onFailure(ctx::fail);
+  }
+
+  void cancel(RoutingContext ctx) {
+    accepted(ctx, jobs.cancel(ctx.pathParam("id")));
+  }
+
+  void retry(RoutingContext ctx) {
+    accepted(ctx, jobs.retry(ctx.pathParam("id")));
+  }
+
+  void jobTypes(RoutingContext ctx) {
+    jobs.jobTypes().onSuccess(types -> Responses.json(ctx, 200, types)).onFailure(ctx::fail);
+  }
+
+  private static void accepted(RoutingContext ctx, Future<JsonObject> job) {
+    job.onSuccess(j -> {
+      ctx.response().putHeader("ETag", etag(j));
+      Responses.json(ctx, 202, j);
+    }).onFailure(ctx::fail);
+  }
+
+  /** The request body as a JSON object: {@code invalid_json} if it does not parse, {@code invalid_input} if not an object. */
+  private static JsonObject bodyObject(RoutingContext ctx) {
+    String text = ctx.body().asString();
+    if (text == null || text.isBlank()) {
+      throw StagecoachException.invalidInput("the request body must be a JSON object");
+    }
+    Object parsed;
+    try {
+      parsed = io.vertx.core.json.Json.decodeValue(text);
+    } catch (DecodeException e) {
+      throw new StagecoachException(ErrorCode.INVALID_JSON, "the request body is not valid JSON");
+    }
+    if (!(parsed instanceof JsonObject object)) {
+      throw StagecoachException.invalidInput("the request body must be a JSON object");
+    }
+    return object;
+  }
+
+  static String etag(JsonObject job) {
+    return "\"" + job.getLong("version") + "\"";
+  }
+
+  /** Whether an If-None-Match header names this ETag (a list, a weak tag or {@code *} included). */
+  private static boolean matches(String ifNoneMatch, String etag) {
+    if (ifNoneMatch == null) {
+      return false;
+    }
+    for (String tag : ifNoneMatch.split(",")) {
+      String t = tag.trim();
+      if (t.equals("*") || t.equals(etag) || t.equals("W/" + etag)) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

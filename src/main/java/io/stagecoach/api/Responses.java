@@ -1,0 +1,33 @@
+package io.stagecoach.api;
+
+import io.stagecoach.bus.BusErrors;
+import io.stagecoach.job.ErrorCode;
+import io.stagecoach.job.StagecoachException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Writes JSON answers and contract errors; no stack trace or HTML page ever leaves here. */
+final class Responses {
+  private static final Logger LOG = LoggerFactory.getLogger(Responses.class);
+  static final String JSON = "application/json";
+
+  private Responses() {
+  }
+
+  static void json(RoutingContext ctx, int status, JsonObject body) {
+    if (ctx.response().ended()) {
+      return;
+    }
+    ctx.response().setStatusCode(status).putHeader("Content-Type", JSON).end(body.encode());
+  }
+
+  static void error(RoutingContext ctx, Throwable failure) {
+    StagecoachException error = failure instanceof StagecoachException e ? e : BusErrors.toStagecoach(failure);
+    if (error.code() == ErrorCode.INTERNAL) {
+      LOG.error("{} {} failed", ctx.request().method(), ctx.request().path(), failure);
+    }
+    json(ctx, error.code().httpStatus(), error.toJson());
+  }
+}

@@ -1,0 +1,61 @@
+package io.stagecoach.bus;
+
+/** Every event-bus address Stagecoach uses; no address literal appears anywhere else. */
+public final class Addresses {
+  private static final String PREFIX = "stagecoach.";
+
+  /** Request/reply: job operations, served by the runner verticle's job service. */
+  public static final String JOBS_SUBMIT = PREFIX + "jobs.submit";
+  public static final String JOBS_SUBMIT_BATCH = PREFIX + "jobs.submit.batch";
+  public static final String JOBS_GET = PREFIX + "jobs.get";
+  public static final String JOBS_LIST = PREFIX + "jobs.list";
+  public static final String JOBS_CANCEL = PREFIX + "jobs.cancel";
+  public static final String JOBS_RETRY = PREFIX + "jobs.retry";
+  public static final String JOBS_LOGS = PREFIX + "jobs.logs";
+  public static final String JOB_TYPES = PREFIX + "jobs.types";
+  public static final String HEALTH = PREFIX + "health";
+
+  /** Remote workers report stages, progress, params and logs here. */
+  public static final String JOBS_REPORT = PREFIX + "jobs.report";
+
+  /** Published events: all of them, and per job ({@link #jobEvents}). */
+  public static final String EVENTS = PREFIX + "events";
+
+  /** Published by a remote worker to announce the job type it serves. */
+  public static final String TYPES_ANNOUNCE = PREFIX + "types.announce";
+  /** Published by a runner at start so that remote workers announce themselves again. */
+  public static final String TYPES_DISCOVER = PREFIX + "types.discover";
+
+  /** Published when a job becomes due or a worker should look again for work. */
+  public static final String RUNNER_WAKE = PREFIX + "runner.wake";
+  /** Published with a job id when a running job is asked to cancel. */
+  public static final String RUNNER_CANCEL = PREFIX + "runner.cancel";
+
+  /** Request/reply: the lock manager. */
+  public static final String LOCKS_ACQUIRE = PREFIX + "locks.acquire";
+  public static final String LOCKS_RENEW = PREFIX + "locks.renew";
+  public static final String LOCKS_RELEASE = PREFIX + "locks.release";
+  public static final String LOCKS_LIST = PREFIX + "locks.list";
+  public static final String LOCKS_FORCE_RELEASE = PREFIX + "locks.forceRelease";
+  public static final String LOCKS_PING = PREFIX + "locks.ping";
+  /** Published with {@code {"key"}} whenever a lock is released or expires. */
+  public static final String LOCKS_RELEASED = PREFIX + "locks.released";
+
+  private Addresses() {
+  }
+
+  /** Events of one job. */
+  public static String jobEvents(String jobId) {
+    return EVENTS + ".job." + jobId;
+  }
+
+  /** Where a remote worker serving {@code type} consumes jobs. */
+  public static String work(String type) {
+    return PREFIX + "work." + type;
+  }
+
+  /** A runner's own address, to which reports about its jobs are forwarded. */
+  public static String runnerReports(String runnerId) {
+    return JOBS_REPORT + "." + runnerId;
+  }
+}

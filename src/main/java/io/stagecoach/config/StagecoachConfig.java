@@ -1,0 +1,37 @@
+package io.stagecoach.config;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * The whole configuration, parsed and validated before anything deploys.
+ *
+ * @param demoTypes whether the demo job types ({@code demo.*}) are registered; defaults to true
+ */
+public record StagecoachConfig(HttpConfig http, StoreConfig store, LockConfig locks,
+    RunnerConfig runner, JobDefaults jobs, boolean demoTypes) {
+
+  /** Parses the merged config JSON; an unknown key or a bad value is a {@link ConfigException}. */
+  public static StagecoachConfig fromJson(JsonObject json) {
+    Section root = new Section("", json);
+    StagecoachConfig config = new StagecoachConfig(
+        read(root.section("http"), HttpConfig::read),
+        read(root.section("store"), StoreConfig::read),
+        read(root.section("locks"), LockConfig::read),
+        read(root.section("runner"), RunnerConfig::read),
+        read(root.section("jobs"), JobDefaults::read),
+        root.bool("demoTypes", true));
+    root.rejectUnknownKeys();
+    return config;
+  }
+
+  /** All defaults: the embedded engine. */
+  public static StagecoachConfig defaults() {
+    return fromJson(new JsonObject());
+  }
+
+  private static <T> T read(Section section, java.util.function.Function<Section, T> reader) {
+    T value = reader.apply(section);
+    section.rejectUnknownKeys();
+    return value;
+  }
+}

@@ -1,0 +1,18 @@
+package io.stagecoach.job;
+
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Exponential backoff with "equal jitter": the n-th retry waits between half and all of
+ * {@code base * 2^(n-1)}, capped at {@code max}, so retries of many failed jobs spread out.
+ */
+public record Backoff(Duration base, Duration max) {
+
+  public Duration delayBefore(int nextAttempt) {
+    int exponent = Math.max(0, Math.min(30, nextAttempt - 2));
+    long ceiling = Math.min(max.toMillis(), base.toMillis() << exponent);
+    long half = ceiling / 2;
+    return Duration.ofMillis(half + ThreadLocalRandom.current().nextLong(ceiling - half + 1));
+  }
+}

@@ -1,0 +1,118 @@
+package io.stagecoach.job;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** The one JSON mapping of a job record, used by REST, the event bus and webhooks alike. */
+public final class JobJson {
+  private JobJson() {
+  }
+
+  public static JsonObject toJson(Job job) {
+    JsonObject json = new JsonObject()
+        .put("id", job.id())
+        .put("type", job.type())
+        .put("tenant", job.tenant())
+        .put("status", job.status().wire())
+        .put("progress", round(job.progress()))
+        .put("priority", job.priority())
+        .put("input", job.input())
+        .put("result", job.result())
+        .put("error", job.error() == null ? null : job.error().toJson())
+        .put("attempt", job.attempt())
+        .put("maxAttempts", job.maxAttempts())
+        .put("timeoutMs", job.timeoutMs())
+        .put("lock", job.lock() == null ? null : job.lock().toJson())
+        .put("idempotencyKey", job.idempotencyKey())
+        .put("labels", new JsonObject(Map.copyOf(job.labels())))
+        .put("createdAt", instant(job.createdAt()))
+        .put("runAt", instant(job.runAt()))
+        .put("startedAt", instant(job.startedAt()))
+        .put("finishedAt", instant(job.finishedAt()))
+        .put("updatedAt", instant(job.updatedAt()))
+        .put("version", job.version());
+    JsonArray stages = new JsonArray();
+    for (Stage stage : job.stages()) {
+      stages.add(toJson(stage));
+    }
+    return json.put("stages", stages);
+  }
+
+  public static JsonObject toJson(Stage stage) {
+    JsonArray params = new JsonArray();
+    for (Param param : stage.params()) {
+      params.add(new JsonObject().put("key", param.key()).put("name", param.name()).put("value", param.value()));
+    }
+    return new JsonObject()
+        .put("key", stage.key())
+        .put("name", stage.name())
+        .put("status", stage.status().wire())
+        .put("progress", round(stage.progress()))
+        .put("startedAt", instant(stage.startedAt()))
+        .put("finishedAt", instant(stage.finishedAt()))
+        .put("params", params);
+  }
+
+  /** Reads back a record written by {@link #toJson(Job)}; lease fields are not part of it. */
+  public static Job fromJson(JsonObject json) {
+    Job job = new Job(json.getString("id"), json.getString("type"), json.getString("tenant"),
+        parseInstant(json.getString("createdAt")))
+        .priority(json.getInteger("priority", 0))
+        .input(json.getJsonObject("input", new JsonObject()))
+        .result(json.getJsonObject("result"))
+        .maxAttempts(json.getInteger("maxAttempts", 1))
+        .timeoutMs(json.getLong("timeoutMs", 0L))
+        .idempotencyKey(json.getString("idempotencyKey"))
+        .labels(stringMap(json.getJsonObject("labels", new JsonObject())))
+        .runAt(parseInstant(json.getString("runAt")));
+    JsonObject error = json.getJsonObject("error");
+    if (error != null) {
+      job.error(new JobError(error.getString("code"), error.getString("message")));
+    }
+    JsonObject lock = json.getJsonObject("lock");
+    if (lock != null) {
+      job.lock(new LockSpec(lock.getString("key"), OnBusy.fromWire(lock.getString("onBusy"))));
+    }
+    for (Object o : json.getJsonArray("stages", new JsonArray())) {
+      job.stages().add(stageFromJson((JsonObject) o));
+    }
+    return job.restore(JobStatus.fromWire(json.getString("status")), json.getInteger("attempt", 0),
+        parseInstant(json.getString("startedAt")), parseInstant(json.getString("finishedAt")),
+        parseInstant(json.getString("updatedAt")), json.getLong("version", 1L), null, null);
+  }
+
+  private static Stage stageFromJson(JsonObject json) {
+    Stage stage = new Stage(json.getString("key"), json.getString("name"), json.getDouble("weight", 1.0));
+    List<Param> params = new ArrayList<>();
+    for (Object o : json.getJsonArray("params", new JsonArray())) {
+      JsonObject p = (JsonObject) o;
+      params.add(new Param(p.getString("key"), p.getString("name"), p.getValue("value")));
+    }
+    stage.restore(StageStatus.fromWire(json.getString("status")), json.getDouble("progress", 0.0),
+        parseInstant(json.getString("startedAt")), parseInstant(json.getString("finishedAt")), params);
+    return stage;
+  }
+
+  private static Map<String, String> stringMap(JsonObject json) {
+    Map<String, String> map = new java.util.LinkedHashMap<>();
+    json.forEach(e -> map.put(e.getKey(), String.valueOf(e.getValue())));
+    return map;
+  }
+
+  /** Progress to four decimals: enough for a bar, and stable across JSON round trips. */
+  private static double round(double value) {
+    return Math.round(value * 10_000) / 10_000.0;
+  }
+
+  public static String instant(Instant instant) {
+    return instant == null ? null : instant.toString();
+  }
+
+  private static Instant parseInstant(String s) {
+    return s == null ? null : Instant.parse(s);
+  }
+}

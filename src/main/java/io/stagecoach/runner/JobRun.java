@@ -1,0 +1,536 @@
+package io.stagecoach.runner;
+
+import io.stagecoach.bus.Addresses;
+import io.stagecoach.bus.EventType;
+import io.stagecoach.job.Job;
+import io.stagecoach.job.JobError;
+import io.stagecoach.job.JobJson;
+import io.stagecoach.job.JobStatus;
+import io.stagecoach.job.LogLevel;
+import io.stagecoach.job.LogLine;
+import io.stagecoach.job.OnBusy;
+import io.stagecoach.job.Stage;
+import io.stagecoach.job.StageStatus;
+import io.stagecoach.job.StagecoachException;
+import io.stagecoach.lock.LockResult;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One attempt of one claimed job: takes its lock, runs its handler under a timeout, records what
+ * the handler reports (stage boundaries at once, the rest coalesced per progress interval), and
+ * writes how the attempt ended. Reports may come from any thread; everything else runs on the
+ * runner's context.
+ */
+final class JobRun implements JobReporter {
+  private static final Logger LOG = LoggerFactory.getLogger(JobRun.class);
+
+  /** A stage event waiting for the next write, published with the record that write produced. */
+  private record StageEvent(EventType type, String stageKey) {
+  }
+
+  /** What one write takes from the working copy. */
+  private record Pending(List<Stage> stages, List<LogLine> logs, List<StageEvent> stageEvents, boolean progress) {
+    boolean isEmpty() {
+      return stages == null && logs.isEmpty();
+    }
+  }
+
+  private final RunnerDeps deps;
+  private final JobType type;
+  private final String id;
+  /** The working copy handlers report into; guarded by {@code this}. */
+  private final Job job;
+  private boolean stagesChanged;
+  private boolean progressChanged;
+  private final List<LogLine> pendingLogs = new ArrayList<>();
+  private final List<StageEvent> stageEvents = new ArrayList<>();
+
+  private volatile boolean cancelRequested;
+  private volatile boolean timedOut;
+  private volatile boolean leaseLost;
+  private volatile Thread worker;
+  private LockResult lock;
+
+  // Write scheduling, touched only on the runner's context.
+  private Future<Void> lastWrite = Future.succeededFuture();
+  private boolean writing;
+  private boolean writeAgain;
+  private boolean urgentAgain;
+  private boolean finished;
+  private long flushTimer = -1;
+  private long lastProgressEventAt;
+
+  JobRun(RunnerDeps deps, JobType type, Job claimed) {
+    this.deps = deps;
+    this.type = type;
+    this.id = claimed.id();
+    this.job = claimed;
+  }
+
+  String id() {
+    return id;
+  }
+
+  LockResult lock() {
+    return lock;
+  }
+
+  String lockKey() {
+    return job.lock() == null ? null : job.lock().key();
+  }
+
+  /** Runs the attempt to its end; the future completes once the end is written and the lock released. */
+  Future<Outcome> execute() {
+    return acquireLock()
+        .compose(busyOutcome -> busyOutcome != null ? Future.succeededFuture(busyOutcome) : runHandler())
+        .recover(e -> Future.succeededFuture(Outcome.failed(JobError.HANDLER_ERROR, String.valueOf(e.getMessage()), true)))
+        .compose(outcome -> finish(outcome).map(outcome))
+        .eventually(this::releaseLock);
+  }
+
+  /** Asks the handler to stop; the job ends cancelled when it does. */
+  void cancel() {
+    cancelRequested = true;
+    interruptWorker();
+  }
+
+  /** The lease or the lock is gone: stop, and write nothing more as the owner. */
+  void lose(String why) {
+    LOG.warn("job {}: {}; abandoning the attempt", id, why);
+    leaseLost = true;
+    interruptWorker();
+  }
+
+  boolean isCancelled() {
+    return cancelRequested || timedOut || leaseLost;
+  }
+
+  // ---- lock ----------------------------------------------------------------------------------
+
+  /** Null when the handler may run; otherwise how the attempt ends without running it. */
+  private Future<Outcome> acquireLock() {
+    if (job.lock() == null) {
+      return Future.succeededFuture(null);
+    }
+    String key = job.lock().key();
+    return deps.locks().acquire(key, id, deps.lockTtl())
+        .map(result -> {
+          if (result.granted()) {
+            lock = result;
+            return null;
+          }
+          return onBusy(key, result.holder());
+        })
+        .otherwise(e -> {
+          log(LogLevel.WARN, null, "lock manager unavailable for '" + key + "'; the job waits: " + e.getMessage());
+          return Outcome.requeued();
+        });
+  }
+
+  private Outcome onBusy(String key, String holder) {
+    OnBusy onBusy = job.lock().onBusy();
+    return switch (onBusy) {
+      case SKIP -> {
+        log(LogLevel.WARN, null, "lock '" + key + "' is held by " + holder + "; skipped");
+        yield Outcome.succeeded(new JsonObject().put("skipped", "lock_busy"));
+      }
+      case FAIL -> Outcome.failed(JobError.LOCK_BUSY, "lock '" + key + "' is held by " + holder, false);
+      case WAIT -> Outcome.requeued();
+    };
+  }
+
+  private Future<Void> releaseLock() {
+    if (lock == null) {
+      return Future.succeededFuture();
+    }
+    LockResult held = lock;
+    lock = null;
+    return deps.locks().release(job.lock().key(), held.token())
+        .onFailure(e -> LOG.warn("job {}: releasing lock '{}' failed; it expires by TTL", id, job.lock().key(), e))
+        .<Void>mapEmpty()
+        .recover(e -> Future.succeededFuture());
+  }
+
+  // ---- handler -------------------------------------------------------------------------------
+
+  private Future<Outcome> runHandler() {
+    if (job.attempt() > 1) {
+      synchronized (this) {
+        job.stages().forEach(Stage::reset);
+        stagesChanged = true;
+      }
+    }
+    deps.events().publish(EventType.JOB_STARTED, snapshotJob());
+    log(LogLevel.INFO, null, "attempt " + job.attempt() + " of " + job.maxAttempts() + " started");
+    Promise<Outcome> outcome = Promise.promise();
+    long timer = deps.vertx().setTimer(Math.max(1, job.timeoutMs()), t -> {
+      timedOut = true;
+      interruptWorker();
+      outcome.tryComplete(Outcome.failed(JobError.TIMEOUT, "attempt ran past timeoutMs=" + job.timeoutMs(), true));
+    });
+    invoke().onComplete(ar -> outcome.tryComplete(toOutcome(ar)));
+    return outcome.future().onComplete(ar -> deps.vertx().cancelTimer(timer));
+  }
+
+  private Future<JsonObject> invoke() {
+    ReportingContext context = new ReportingContext(deps.vertx(), id, job.type(), job.tenant(), job.attempt(),
+        job.input(), lock == null ? null : lock.fencingToken(), this::isCancelled, this);
+    try {
+      if (type.handler() != null) {
+        Future<JsonObject> result = type.handler().handle(context);
+        return result != null ? result : Future.succeededFuture(new JsonObject());
+      }
+      if (type.blockingHandler() != null) {
+        return deps.workers().executeBlocking(() -> runBlocking(context), false);
+      }
+      return invokeRemote();
+    } catch (Throwable t) {
+      return Future.failedFuture(t);
+    }
+  }
+
+  private JsonObject runBlocking(ReportingContext context) throws Exception {
+    worker = Thread.currentThread();
+    try {
+      if (isCancelled()) {
+        throw new JobCancelledException();
+      }
+      return type.blockingHandler().handle(context);
+    } finally {
+      worker = null;
+      Thread.interrupted(); // an interrupt meant for this job must not hit the pool's next task
+    }
+  }
+
+  private Future<JsonObject> invokeRemote() {
+    JsonObject work = new JsonObject()
+        .put("job", JobJson.toJson(snapshotJob()))
+        .put("fencingToken", lock == null ? null : lock.fencingToken());
+    DeliveryOptions options = new DeliveryOptions().setSendTimeout(job.timeoutMs() + 1_000);
+    return deps.vertx().eventBus().<JsonObject>request(Addresses.work(job.type()), work, options)
+        .map(Message::body)
+        .recover(e -> Future.failedFuture(remoteFailure(e)));
+  }
+
+  private Throwable remoteFailure(Throwable e) {
+    if (e instanceof ReplyException reply && reply.failureType() == ReplyFailure.NO_HANDLERS) {
+      return new JobFailure(JobError.NO_WORKER, "no worker serves job type " + job.type());
+    }
+    if (e instanceof ReplyException reply && reply.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
+      try {
+        JsonObject failure = new JsonObject(reply.getMessage());
+        if (Boolean.TRUE.equals(failure.getBoolean("cancelled"))) {
+          return new JobCancelledException();
+        }
+        return new JobFailure(failure.getString("code", JobError.HANDLER_ERROR), failure.getString("message"),
+            failure.getBoolean("retryable", true));
+      } catch (RuntimeException notJson) {
+        return new JobFailure(JobError.HANDLER_ERROR, reply.getMessage());
+      }
+    }
+    return e;
+  }
+
+  private Outcome toOutcome(AsyncResult<JsonObject> ar) {
+    if (cancelRequested) {
+      return Outcome.cancelled();
+    }
+    if (ar.succeeded()) {
+      return Outcome.succeeded(ar.result());
+    }
+    Throwable cause = ar.cause();
+    if (cause instanceof JobFailure failure) {
+      return Outcome.failed(failure.code(), failure.getMessage(), failure.retryable());
+    }
+    if (cause instanceof StagecoachException e) {
+      return Outcome.failed(e.code().code(), e.getMessage(), true);
+    }
+    return Outcome.failed(JobError.HANDLER_ERROR, String.valueOf(cause.getMessage()), true);
+  }
+
+  private void interruptWorker() {
+    Thread t = worker;
+    if (t != null) {
+      t.interrupt();
+    }
+  }
+
+  // ---- the end -------------------------------------------------------------------------------
+
+  private Future<Void> finish(Outcome outcome) {
+    if (outcome.kind() == Outcome.Kind.FAILED) {
+      log(LogLevel.ERROR, null, "attempt " + job.attempt() + " failed: " + outcome.error().code() + ": "
+          + outcome.error().message());
+    }
+    if (flushTimer >= 0) {
+      deps.vertx().cancelTimer(flushTimer);
+      flushTimer = -1;
+    }
+    finished = true;
+    // The last write carries the final stages and logs, after any write still in flight.
+    return lastWrite.transform(ar -> write())
+        .compose(v -> {
+          List<Stage> stages = snapshotStages();
+          Instant now = deps.clock().instant();
+          return deps.store().update(id, stored -> end(stored, outcome, stages, now));
+        })
+        .onSuccess(ended -> announceEnd(ended, outcome))
+        .onFailure(e -> {
+          if (!(e instanceof LeaseLost)) {
+            LOG.error("job {}: writing the end of attempt {} failed; the lease reaper will retry it", id, job.attempt(), e);
+          }
+        })
+        .<Void>mapEmpty()
+        .recover(e -> Future.succeededFuture());
+  }
+
+  /** Writes {@code outcome} into the stored record, if this runner still owns it. */
+  private boolean end(Job stored, Outcome outcome, List<Stage> stages, Instant now) {
+    if (!stored.ownedBy(deps.runnerId()) || leaseLost) {
+      throw new LeaseLost();
+    }
+    if (outcome.kind() == Outcome.Kind.REQUEUED) {
+      stored.unclaim(now, now.plus(deps.config().lockWaitRecheck()));
+      return true;
+    }
+    replaceStages(stored, stages);
+    if (stored.status() == JobStatus.CANCELLING || outcome.kind() == Outcome.Kind.CANCELLED) {
+      stored.closeStages(StageStatus.CANCELLED, StageStatus.SKIPPED, now);
+      stored.moveTo(JobStatus.CANCELLED, now);
+      return true;
+    }
+    if (outcome.kind() == Outcome.Kind.SUCCEEDED) {
+      stored.closeStages(StageStatus.SUCCEEDED, StageStatus.SKIPPED, now);
+      stored.result(outcome.result()).error(null);
+      stored.moveTo(JobStatus.SUCCEEDED, now);
+      return true;
+    }
+    stored.closeStages(StageStatus.FAILED, null, now);
+    stored.error(outcome.error());
+    if (outcome.retryable() && stored.attempt() < stored.maxAttempts()) {
+      stored.moveTo(JobStatus.QUEUED, now);
+      stored.runAt(now.plus(deps.config().backoff().delayBefore(stored.attempt() + 1)));
+    } else {
+      stored.moveTo(JobStatus.FAILED, now);
+    }
+    return true;
+  }
+
+  private void announceEnd(Job ended, Outcome outcome) {
+    switch (ended.status()) {
+      case SUCCEEDED -> deps.events().publish(EventType.JOB_SUCCEEDED, ended);
+      case FAILED -> deps.events().publish(EventType.JOB_FAILED, ended);
+      case CANCELLED -> deps.events().publish(EventType.JOB_CANCELLED, ended);
+      case QUEUED -> {
+        if (outcome.kind() == Outcome.Kind.FAILED) {
+          deps.events().publish(EventType.JOB_RETRYING, ended);
+          deps.store().appendLogs(id, List.of(new LogLine(0, deps.clock().instant(), LogLevel.INFO, null,
+              "attempt " + ended.attempt() + " of " + ended.maxAttempts() + " failed; retrying at " + ended.runAt())));
+        }
+      }
+      default -> {
+      }
+    }
+  }
+
+  /** Thrown inside a store mutation when the record is no longer this runner's to change. */
+  private static final class LeaseLost extends RuntimeException {
+    LeaseLost() {
+      super("lease lost", null, false, false);
+    }
+  }
+
+  // ---- reports from the handler (any thread) -------------------------------------------------
+
+  @Override
+  public void startStage(String key, String name) {
+    synchronized (this) {
+      stageFor(key, name).start(deps.clock().instant());
+      stagesChanged = true;
+      stageEvents.add(new StageEvent(EventType.JOB_STAGE_STARTED, key));
+    }
+    requestWrite(true);
+  }
+
+  @Override
+  public void finishStage(String key, StageStatus status) {
+    synchronized (this) {
+      stageFor(key, key).finish(status, deps.clock().instant());
+      stagesChanged = true;
+      progressChanged = true;
+      stageEvents.add(new StageEvent(EventType.JOB_STAGE_FINISHED, key));
+    }
+    requestWrite(true);
+  }
+
+  @Override
+  public void progress(String key, double progress) {
+    synchronized (this) {
+      stageFor(key, key).setProgress(progress);
+      stagesChanged = true;
+      progressChanged = true;
+    }
+    requestWrite(false);
+  }
+
+  @Override
+  public void param(String key, String name, Object value) {
+    synchronized (this) {
+      stageFor(key, key).setParam(name, value);
+      stagesChanged = true;
+      progressChanged = true;
+    }
+    requestWrite(false);
+  }
+
+  @Override
+  public void log(LogLevel level, String stageKey, String message) {
+    appendLog(level, stageKey, message);
+    requestWrite(false);
+  }
+
+  private synchronized void appendLog(LogLevel level, String stageKey, String message) {
+    pendingLogs.add(new LogLine(0, deps.clock().instant(), level, stageKey, message));
+  }
+
+  /** Guarded by {@code this}. */
+  private Stage stageFor(String key, String name) {
+    return job.stage(key).orElseGet(() -> {
+      Stage stage = new Stage(key, name, 1.0);
+      job.stages().add(stage);
+      return stage;
+    });
+  }
+
+  // ---- writing the record --------------------------------------------------------------------
+
+  private void requestWrite(boolean urgent) {
+    if (Vertx.currentContext() == deps.context()) {
+      scheduleWrite(urgent);
+    } else {
+      deps.context().runOnContext(v -> scheduleWrite(urgent));
+    }
+  }
+
+  private void scheduleWrite(boolean urgent) {
+    if (finished) {
+      return;
+    }
+    if (writing) {
+      writeAgain = true;
+      urgentAgain |= urgent;
+      return;
+    }
+    if (urgent) {
+      if (flushTimer >= 0) {
+        deps.vertx().cancelTimer(flushTimer);
+        flushTimer = -1;
+      }
+      write();
+    } else if (flushTimer < 0) {
+      flushTimer = deps.vertx().setTimer(deps.config().progressInterval().toMillis() + 1, t -> {
+        flushTimer = -1;
+        write();
+      });
+    }
+  }
+
+  /** Writes what changed since the last write, then publishes the events it makes due. */
+  private Future<Void> write() {
+    Pending pending = takePending();
+    if (pending.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    writing = true;
+    Future<Void> logs = pending.logs().isEmpty()
+        ? Future.succeededFuture()
+        : deps.store().appendLogs(id, pending.logs());
+    Future<Job> record = pending.stages() == null
+        ? Future.succeededFuture()
+        : deps.store().update(id, stored -> {
+          if (!stored.ownedBy(deps.runnerId())) {
+            return false;
+          }
+          replaceStages(stored, pending.stages());
+          return true;
+        });
+    lastWrite = Future.all(logs, record)
+        .onSuccess(v -> publish(pending, record.result()))
+        .onFailure(e -> LOG.warn("job {}: writing progress failed; will write it again", id, e))
+        .<Void>mapEmpty()
+        .eventually(() -> {
+          writing = false;
+          if (writeAgain) {
+            boolean urgent = urgentAgain;
+            writeAgain = false;
+            urgentAgain = false;
+            scheduleWrite(urgent);
+          }
+          return Future.succeededFuture();
+        });
+    return lastWrite;
+  }
+
+  private void publish(Pending pending, Job stored) {
+    if (stored == null || !stored.ownedBy(deps.runnerId())) {
+      return;
+    }
+    for (StageEvent event : pending.stageEvents()) {
+      deps.events().publish(event.type(), stored, JobJson.toJson(stored).put("stage", event.stageKey()));
+    }
+    if (pending.progress()) {
+      long now = System.currentTimeMillis();
+      if (now - lastProgressEventAt >= deps.config().progressInterval().toMillis()) {
+        lastProgressEventAt = now;
+        deps.events().publish(EventType.JOB_PROGRESS, stored);
+      } else {
+        synchronized (this) {
+          progressChanged = true;
+        }
+        scheduleWrite(false);
+      }
+    }
+  }
+
+  private synchronized Pending takePending() {
+    List<Stage> stages = stagesChanged || progressChanged ? copyStages() : null;
+    Pending pending = new Pending(stages, List.copyOf(pendingLogs), List.copyOf(stageEvents), progressChanged);
+    pendingLogs.clear();
+    stageEvents.clear();
+    stagesChanged = false;
+    progressChanged = false;
+    return pending;
+  }
+
+  private synchronized List<Stage> snapshotStages() {
+    return copyStages();
+  }
+
+  private synchronized Job snapshotJob() {
+    return job.copy();
+  }
+
+  private List<Stage> copyStages() {
+    List<Stage> copy = new ArrayList<>(job.stages().size());
+    job.stages().forEach(s -> copy.add(s.copy()));
+    return copy;
+  }
+
+  private static void replaceStages(Job stored, List<Stage> stages) {
+    stored.stages().clear();
+    stages.forEach(s -> stored.stages().add(s.copy()));
+  }
+}

@@ -1,0 +1,277 @@
+package io.stagecoach.runner;
+
+import io.stagecoach.bus.Addresses;
+import io.stagecoach.bus.BusErrors;
+import io.stagecoach.bus.JobEvents;
+import io.stagecoach.config.LockConfig;
+import io.stagecoach.config.StagecoachConfig;
+import io.stagecoach.job.Job;
+import io.stagecoach.job.JobStatus;
+import io.stagecoach.job.StagecoachException;
+import io.stagecoach.lock.LockClient;
+import io.stagecoach.store.JobStore;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Claims due jobs and runs them, up to {@code runner.concurrency} at once, and hosts the job
+ * service. A runner looks for work when woken (a submission, a freed slot, a lock release) and,
+ * as a safety net, every poll interval; it renews the leases of its jobs and re-queues jobs
+ * whose runner's lease expired.
+ */
+public final class JobRunnerVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(JobRunnerVerticle.class);
+  private static final int REAP_BATCH = 100;
+
+  private final StagecoachConfig config;
+  private final JobStore store;
+  private final JobTypeRegistry types;
+  private final Clock clock;
+  private final String runnerId = "runner-" + UUID.randomUUID().toString().substring(0, 8);
+  private final Map<String, JobRun> runs = new HashMap<>();
+  /** Jobs waiting ({@code onBusy: wait}) for a lock key, to be made due when it is released. */
+  private final Map<String, Set<String>> waitingForLock = new HashMap<>();
+
+  private RunnerDeps deps;
+  private WorkerExecutor workers;
+  private boolean claiming;
+  private boolean claimAgain;
+  private long nextDueTimer = -1;
+  private final List<Long> timers = new ArrayList<>();
+
+  public JobRunnerVerticle(StagecoachConfig config, JobStore store, JobTypeRegistry types, Clock clock) {
+    this.config = config;
+    this.store = store;
+    this.types = types;
+    this.clock = clock;
+  }
+
+  @Override
+  public Future<?> start() {
+    EventBus bus = vertx.eventBus();
+    workers = vertx.createSharedWorkerExecutor("stagecoach-jobs-" + runnerId, config.runner().concurrency());
+    LockConfig locks = config.locks();
+    JobEvents events = new JobEvents(bus, clock);
+    deps = new RunnerDeps(vertx, context, runnerId, store, events, new LockClient(bus), locks.ttl(),
+        config.runner(), clock, workers);
+    JobService service = new JobService(store, types, new Submissions(types, config.jobs(), clock), events, bus, clock);
+    return Future.all(List.of(
+            service.register(),
+            bus.consumer(Addresses.RUNNER_WAKE, m -> claim()).completion(),
+            bus.<String>consumer(Addresses.RUNNER_CANCEL, m -> cancelRun(m.body())).completion(),
+            bus.<JsonObject>consumer(Addresses.LOCKS_RELEASED, m -> onLockReleased(m.body().getString("key"))).completion(),
+            bus.<JsonObject>consumer(Addresses.JOBS_REPORT, this::onReport).completion(),
+            bus.<JsonObject>consumer(Addresses.runnerReports(runnerId), this::onReport).completion(),
+            bus.<JsonObject>consumer(Addresses.TYPES_ANNOUNCE, m -> types.registerRemote(JobType.remoteFromJson(m.body())))
+                .completion()))
+        .onSuccess(v -> {
+          long pollMs = config.runner().pollInterval().toMillis();
+          long renewMs = Math.max(10, config.runner().leaseTtl().toMillis() / 3);
+          timers.add(vertx.setPeriodic(pollMs, t -> claim()));
+          timers.add(vertx.setPeriodic(renewMs, t -> renewLeases()));
+          timers.add(vertx.setPeriodic(renewMs, t -> reapExpiredLeases()));
+          bus.publish(Addresses.TYPES_DISCOVER, null);
+          LOG.info("runner {} started: concurrency {}", runnerId, config.runner().concurrency());
+          claim();
+        });
+  }
+
+  @Override
+  public Future<?> stop() {
+    timers.forEach(vertx::cancelTimer);
+    runs.values().forEach(run -> run.lose("runner stopping"));
+    return workers.close();
+  }
+
+  // ---- claiming ------------------------------------------------------------------------------
+
+  /** Claims as many due jobs as there are free slots; calls while a claim is in flight coalesce. */
+  private void claim() {
+    int free = config.runner().concurrency() - runs.size();
+    if (free <= 0) {
+      return;
+    }
+    if (claiming) {
+      claimAgain = true;
+      return;
+    }
+    claiming = true;
+    store.claimDue(runnerId, free, config.runner().leaseTtl())
+        .onSuccess(jobs -> {
+          jobs.forEach(this::start);
+          if (jobs.size() < free) {
+            scheduleNextDue();
+          } else {
+            claimAgain = true;
+          }
+        })
+        .onFailure(e -> LOG.warn("claiming jobs failed; trying again at the next poll", e))
+        .onComplete(ar -> {
+          claiming = false;
+          if (claimAgain && ar.succeeded()) {
+            claimAgain = false;
+            claim();
+          }
+        });
+  }
+
+  /** Sets a timer for the earliest delayed job when it is due before the next poll. */
+  private void scheduleNextDue() {
+    store.nextRunAt().onSuccess(at -> {
+      if (at == null) {
+        return;
+      }
+      long delay = Math.max(1, at.toEpochMilli() - clock.millis());
+      if (delay < config.runner().pollInterval().toMillis()) {
+        if (nextDueTimer >= 0) {
+          vertx.cancelTimer(nextDueTimer);
+        }
+        nextDueTimer = vertx.setTimer(delay, t -> {
+          nextDueTimer = -1;
+          claim();
+        });
+      }
+    });
+  }
+
+  private void start(Job job) {
+    JobType type = types.get(job.type());
+    if (type == null) {
+      // Only a type unregistered since submission gets here; the attempt fails with a clear error.
+      type = JobType.builder(job.type()).handler(ctx -> Future.failedFuture(
+          new JobFailure("unknown_job_type", "no handler for job type " + ctx.type() + " in this engine", false)));
+    }
+    JobRun run = new JobRun(deps, type, job);
+    runs.put(job.id(), run);
+    run.execute().onComplete(ar -> {
+      runs.remove(job.id());
+      if (ar.succeeded() && ar.result().kind() == Outcome.Kind.REQUEUED) {
+        waitingForLock.computeIfAbsent(job.lock().key(), k -> new LinkedHashSet<>()).add(job.id());
+      }
+      claim();
+    });
+  }
+
+  // ---- locks ---------------------------------------------------------------------------------
+
+  /** Makes the jobs waiting for {@code key} due now, so they compete for the lock again. */
+  private void onLockReleased(String key) {
+    Set<String> waiting = waitingForLock.remove(key);
+    if (waiting == null) {
+      return;
+    }
+    Instant now = clock.instant();
+    List<Future<Job>> updates = new ArrayList<>();
+    for (String id : waiting) {
+      updates.add(store.update(id, job -> {
+        if (job.status() != JobStatus.QUEUED || !job.runAt().isAfter(now)) {
+          return false;
+        }
+        job.runAt(now);
+        return true;
+      }));
+    }
+    Future.join(updates).onComplete(ar -> claim());
+  }
+
+  // ---- leases --------------------------------------------------------------------------------
+
+  private void renewLeases() {
+    if (runs.isEmpty()) {
+      return;
+    }
+    Set<String> ids = Set.copyOf(runs.keySet());
+    store.renewLeases(runnerId, ids, config.runner().leaseTtl())
+        .onSuccess(renewed -> {
+          Set<String> stillOurs = new LinkedHashSet<>();
+          for (Job job : renewed) {
+            stillOurs.add(job.id());
+            if (job.status() == JobStatus.CANCELLING) {
+              cancelRun(job.id());
+            }
+          }
+          for (String id : ids) {
+            JobRun run = runs.get(id);
+            if (run != null && !stillOurs.contains(id)) {
+              run.lose("lease lost");
+            }
+          }
+        })
+        .onFailure(e -> LOG.warn("renewing leases failed; trying again", e));
+    for (JobRun run : List.copyOf(runs.values())) {
+      if (run.lock() != null) {
+        String key = run.lockKey();
+        deps.locks().renew(key, run.lock().token(), deps.lockTtl()).onComplete(ar -> {
+          if (ar.succeeded() && !ar.result()) {
+            run.lose("lock '" + key + "' lost");
+          }
+        });
+      }
+    }
+  }
+
+  /** Re-queues (or fails, when out of attempts) jobs whose runner stopped renewing their lease. */
+  private void reapExpiredLeases() {
+    Instant now = clock.instant();
+    store.expiredLeases(now, REAP_BATCH).onSuccess(expired -> {
+      for (Job job : expired) {
+        store.update(job.id(), stored -> LeaseReaper.requeue(stored, now, config.runner()))
+            .onSuccess(stored -> LeaseReaper.announce(deps, stored, now))
+            .onFailure(e -> LOG.warn("re-queueing job {} after its lease expired failed", job.id(), e));
+      }
+      if (!expired.isEmpty()) {
+        claim();
+      }
+    });
+  }
+
+  // ---- messages about running jobs -----------------------------------------------------------
+
+  private void cancelRun(String id) {
+    JobRun run = runs.get(id);
+    if (run != null) {
+      run.cancel();
+    }
+  }
+
+  /** A remote worker's report: applied here if this runner runs the job, else sent to its runner. */
+  private void onReport(Message<JsonObject> message) {
+    JsonObject report = message.body();
+    String id = report.getString("jobId");
+    JobRun run = runs.get(id);
+    if (run != null) {
+      try {
+        RemoteReports.apply(run, report);
+        message.reply(new JsonObject().put("cancelled", run.isCancelled()));
+      } catch (RuntimeException e) {
+        BusErrors.fail(message, e);
+      }
+      return;
+    }
+    if (message.address().equals(Addresses.runnerReports(runnerId))) {
+      BusErrors.fail(message, StagecoachException.notFound("running job " + id));
+      return;
+    }
+    store.get(id)
+        .compose(job -> job == null || !job.status().isActive() || runnerId.equals(job.leaseOwner())
+            ? Future.<Message<JsonObject>>failedFuture(StagecoachException.notFound("running job " + id))
+            : vertx.eventBus().<JsonObject>request(Addresses.runnerReports(job.leaseOwner()), report))
+        .onSuccess(reply -> message.reply(reply.body()))
+        .onFailure(e -> BusErrors.fail(message, e));
+  }
+}

@@ -1,0 +1,57 @@
+package io.stagecoach.runner;
+
+import io.stagecoach.bus.EventType;
+import io.stagecoach.config.RunnerConfig;
+import io.stagecoach.job.Job;
+import io.stagecoach.job.JobError;
+import io.stagecoach.job.JobStatus;
+import io.stagecoach.job.LogLevel;
+import io.stagecoach.job.LogLine;
+import io.stagecoach.job.StageStatus;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What happens to a job whose runner stopped renewing its lease (it died, or lost the store):
+ * the attempt, counted at claim, failed; the job is queued again if attempts are left.
+ */
+final class LeaseReaper {
+  private LeaseReaper() {
+  }
+
+  /** A store mutation: applies only while the lease is still expired (its runner may have renewed since). */
+  static boolean requeue(Job job, Instant now, RunnerConfig config) {
+    if (!job.status().isActive() || job.leaseExpiresAt() == null || job.leaseExpiresAt().isAfter(now)) {
+      return false;
+    }
+    if (job.status() == JobStatus.CANCELLING) {
+      job.closeStages(StageStatus.CANCELLED, StageStatus.SKIPPED, now);
+      job.moveTo(JobStatus.CANCELLED, now);
+      return true;
+    }
+    job.closeStages(StageStatus.FAILED, null, now);
+    job.error(new JobError(JobError.LEASE_EXPIRED,
+        "the runner of attempt " + job.attempt() + " stopped renewing its lease"));
+    if (job.attempt() < job.maxAttempts()) {
+      job.moveTo(JobStatus.QUEUED, now);
+      job.runAt(now);
+    } else {
+      job.moveTo(JobStatus.FAILED, now);
+    }
+    return true;
+  }
+
+  static void announce(RunnerDeps deps, Job job, Instant now) {
+    if (job.status().isActive()) {
+      return; // renewed in the meantime: nothing was changed
+    }
+    EventType event = switch (job.status()) {
+      case QUEUED -> EventType.JOB_RETRYING;
+      case CANCELLED -> EventType.JOB_CANCELLED;
+      default -> EventType.JOB_FAILED;
+    };
+    deps.events().publish(event, job);
+    deps.store().appendLogs(job.id(), List.of(new LogLine(0, now, LogLevel.WARN, null,
+        "lease of attempt " + job.attempt() + " expired; job " + job.status().wire())));
+  }
+}

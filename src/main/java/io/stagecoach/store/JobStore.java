@@ -1,0 +1,67 @@
+package io.stagecoach.store;
+
+import io.stagecoach.job.Job;
+import io.stagecoach.job.LogLine;
+import io.vertx.core.Future;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * Where jobs and their logs live. Every method is asynchronous and never blocks the caller's
+ * event loop. Records handed out are copies: changing one changes nothing stored.
+ * Implementations pass {@code JobStoreContract}.
+ */
+public interface JobStore {
+
+  /**
+   * Stores a new queued job. When it carries an idempotency key that the tenant already used,
+   * nothing is stored: the earlier job comes back with {@code created == false} if the
+   * fingerprints match, and the future fails with {@code idempotency_conflict} if they differ.
+   */
+  Future<Inserted> insert(Job job);
+
+  /** Stores all of {@code jobs} or none of them; idempotent replays count as stored. */
+  Future<List<Inserted>> insertAll(List<Job> jobs);
+
+  /** The job, or null when there is none with that id. */
+  Future<Job> get(String id);
+
+  /** A page of jobs matching the query, newest (highest id) first. */
+  Future<Page<Job>> list(JobQuery query);
+
+  /**
+   * Applies {@code mutation} to the current record atomically, bumping version and updatedAt
+   * when it changes something. Fails with {@code not_found} when the job does not exist.
+   */
+  Future<Job> update(String id, JobMutation mutation);
+
+  /**
+   * Claims up to {@code limit} queued jobs whose {@code runAt} has come, highest priority first,
+   * then earliest {@code runAt}: each becomes running, its attempt counted, leased to
+   * {@code runner} until now + {@code leaseTtl}. Never returns a job another claim holds.
+   */
+  Future<List<Job>> claimDue(String runner, int limit, Duration leaseTtl);
+
+  /** The earliest {@code runAt} of a queued job, or null when none is queued. */
+  Future<Instant> nextRunAt();
+
+  /**
+   * Extends the leases {@code runner} holds on {@code ids} and returns those jobs as they are
+   * now; a job missing from the answer is no longer the runner's.
+   */
+  Future<List<Job>> renewLeases(String runner, Collection<String> ids, Duration leaseTtl);
+
+  /** Up to {@code limit} running or cancelling jobs whose lease ended before {@code now}. */
+  Future<List<Job>> expiredLeases(Instant now, int limit);
+
+  /** Appends log lines, numbering them; beyond the per-job cap the oldest are dropped and counted. */
+  Future<Void> appendLogs(String jobId, List<LogLine> lines);
+
+  /** Up to {@code limit} log lines with {@code seq > afterSeq}, oldest first. */
+  Future<LogPage> logs(String jobId, long afterSeq, int limit);
+
+  /** Succeeds when the store can serve requests (readiness). */
+  Future<Void> ping();
+}

@@ -1,0 +1,288 @@
+package io.stagecoach.store.memory;
+
+import io.stagecoach.job.ErrorCode;
+import io.stagecoach.job.Job;
+import io.stagecoach.job.JobStatus;
+import io.stagecoach.job.LogLine;
+import io.stagecoach.job.StagecoachException;
+import io.stagecoach.store.Inserted;
+import io.stagecoach.store.JobMutation;
+import io.stagecoach.store.JobQuery;
+import io.stagecoach.store.JobStore;
+import io.stagecoach.store.LogPage;
+import io.stagecoach.store.Page;
+import io.vertx.core.Future;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The embedded store: everything in this process's heap, gone when it stops. One monitor guards
+ * all state; every operation is short and never waits, so callers on event loops are safe.
+ */
+public final class MemoryJobStore implements JobStore {
+
+  /** A queued job's place in the queues; immutable, so a job's later changes cannot corrupt the order. */
+  private record Slot(String id, int priority, Instant runAt) {
+  }
+
+  private static final Comparator<Slot> BY_RUN_AT =
+      Comparator.comparing(Slot::runAt).thenComparing(Slot::id);
+  private static final Comparator<Slot> BY_PRIORITY =
+      Comparator.comparingInt(Slot::priority).reversed().thenComparing(BY_RUN_AT);
+
+  private static final class Logs {
+    final ArrayDeque<LogLine> lines = new ArrayDeque<>();
+    long nextSeq = 1;
+    long dropped;
+  }
+
+  private final Clock clock;
+  private final int logCap;
+  private final NavigableMap<String, Job> jobs = new TreeMap<>();
+  private final Map<String, String> idempotencyKeys = new HashMap<>();
+  private final Map<String, Slot> slots = new HashMap<>();
+  /** Queued jobs by runAt; those whose time has come move to {@link #ready} when claiming. */
+  private final TreeSet<Slot> delayed = new TreeSet<>(BY_RUN_AT);
+  private final TreeSet<Slot> ready = new TreeSet<>(BY_PRIORITY);
+  private final Set<String> active = new HashSet<>();
+  private final Map<String, Logs> logs = new HashMap<>();
+
+  public MemoryJobStore(Clock clock, int logCap) {
+    this.clock = clock;
+    this.logCap = logCap;
+  }
+
+  @Override
+  public synchronized Future<Inserted> insert(Job job) {
+    try {
+      return Future.succeededFuture(insertOne(job));
+    } catch (StagecoachException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  @Override
+  public synchronized Future<List<Inserted>> insertAll(List<Job> batch) {
+    // Check every idempotency key first, so that a conflict leaves nothing stored.
+    try {
+      for (Job job : batch) {
+        replayOf(job);
+      }
+    } catch (StagecoachException e) {
+      return Future.failedFuture(e);
+    }
+    List<Inserted> out = new ArrayList<>(batch.size());
+    for (Job job : batch) {
+      out.add(insertOne(job));
+    }
+    return Future.succeededFuture(out);
+  }
+
+  private Inserted insertOne(Job job) {
+    Job existing = replayOf(job);
+    if (existing != null) {
+      return new Inserted(existing.copy(), false);
+    }
+    Job stored = job.copy();
+    jobs.put(stored.id(), stored);
+    if (stored.idempotencyKey() != null) {
+      idempotencyKeys.put(idempotencyIndex(stored), stored.id());
+    }
+    reindex(stored);
+    return new Inserted(stored.copy(), true);
+  }
+
+  /** The job an idempotency key already names, or null; a different body with it is a conflict. */
+  private Job replayOf(Job job) {
+    if (job.idempotencyKey() == null) {
+      return null;
+    }
+    String id = idempotencyKeys.get(idempotencyIndex(job));
+    Job existing = id == null ? null : jobs.get(id);
+    if (existing != null && !existing.fingerprint().equals(job.fingerprint())) {
+      throw new StagecoachException(ErrorCode.IDEMPOTENCY_CONFLICT,
+          "idempotency key '" + job.idempotencyKey() + "' was used with a different submission");
+    }
+    return existing;
+  }
+
+  private static String idempotencyIndex(Job job) {
+    return job.tenant() + '\u0000' + job.idempotencyKey();
+  }
+
+  @Override
+  public synchronized Future<Job> get(String id) {
+    Job job = jobs.get(id);
+    return Future.succeededFuture(job == null ? null : job.copy());
+  }
+
+  @Override
+  public synchronized Future<Page<Job>> list(JobQuery query) {
+    NavigableMap<String, Job> newestFirst = query.afterId() == null
+        ? jobs.descendingMap()
+        : jobs.headMap(query.afterId(), false).descendingMap();
+    List<Job> items = new ArrayList<>();
+    boolean more = false;
+    for (Job job : newestFirst.values()) {
+      if (!matches(job, query)) {
+        continue;
+      }
+      if (items.size() == query.limit()) {
+        more = true;
+        break;
+      }
+      items.add(job.copy());
+    }
+    String lastKey = more ? items.get(items.size() - 1).id() : null;
+    return Future.succeededFuture(new Page<>(items, lastKey));
+  }
+
+  private static boolean matches(Job job, JobQuery query) {
+    return (query.tenant() == null || query.tenant().equals(job.tenant()))
+        && (query.status() == null || query.status() == job.status())
+        && (query.type() == null || query.type().equals(job.type()))
+        && (query.labels() == null || job.labels().entrySet().containsAll(query.labels().entrySet()));
+  }
+
+  @Override
+  public synchronized Future<Job> update(String id, JobMutation mutation) {
+    Job current = jobs.get(id);
+    if (current == null) {
+      return Future.failedFuture(StagecoachException.notFound("job " + id));
+    }
+    Job changed = current.copy();
+    try {
+      if (!mutation.apply(changed)) {
+        return Future.succeededFuture(current.copy());
+      }
+    } catch (RuntimeException refused) {
+      return Future.failedFuture(refused);
+    }
+    changed.touch(clock.instant());
+    jobs.put(id, changed);
+    reindex(changed);
+    return Future.succeededFuture(changed.copy());
+  }
+
+  @Override
+  public synchronized Future<List<Job>> claimDue(String runner, int limit, Duration leaseTtl) {
+    Instant now = clock.instant();
+    while (!delayed.isEmpty() && !delayed.first().runAt().isAfter(now)) {
+      ready.add(delayed.pollFirst());
+    }
+    List<Job> claimed = new ArrayList<>(Math.min(limit, ready.size()));
+    while (claimed.size() < limit && !ready.isEmpty()) {
+      Job job = jobs.get(ready.first().id()).copy();
+      job.claim(runner, now, now.plus(leaseTtl));
+      job.touch(now);
+      jobs.put(job.id(), job);
+      reindex(job);
+      claimed.add(job.copy());
+    }
+    return Future.succeededFuture(claimed);
+  }
+
+  @Override
+  public synchronized Future<Instant> nextRunAt() {
+    if (!ready.isEmpty()) {
+      return Future.succeededFuture(clock.instant());
+    }
+    return Future.succeededFuture(delayed.isEmpty() ? null : delayed.first().runAt());
+  }
+
+  @Override
+  public synchronized Future<List<Job>> renewLeases(String runner, Collection<String> ids, Duration leaseTtl) {
+    Instant until = clock.instant().plus(leaseTtl);
+    List<Job> renewed = new ArrayList<>(ids.size());
+    for (String id : ids) {
+      Job job = jobs.get(id);
+      if (job != null && job.ownedBy(runner)) {
+        // A lease renewal is bookkeeping, not a visible change: no version bump.
+        job.leaseExpiresAt(until);
+        renewed.add(job.copy());
+      }
+    }
+    return Future.succeededFuture(renewed);
+  }
+
+  @Override
+  public synchronized Future<List<Job>> expiredLeases(Instant now, int limit) {
+    List<Job> expired = new ArrayList<>();
+    for (String id : active) {
+      Job job = jobs.get(id);
+      if (job.leaseExpiresAt() != null && job.leaseExpiresAt().isBefore(now)) {
+        expired.add(job.copy());
+        if (expired.size() == limit) {
+          break;
+        }
+      }
+    }
+    return Future.succeededFuture(expired);
+  }
+
+  @Override
+  public synchronized Future<Void> appendLogs(String jobId, List<LogLine> lines) {
+    Logs jobLogs = logs.computeIfAbsent(jobId, id -> new Logs());
+    for (LogLine line : lines) {
+      jobLogs.lines.addLast(line.withSeq(jobLogs.nextSeq++));
+      if (jobLogs.lines.size() > logCap) {
+        jobLogs.lines.removeFirst();
+        jobLogs.dropped++;
+      }
+    }
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public synchronized Future<LogPage> logs(String jobId, long afterSeq, int limit) {
+    Logs jobLogs = logs.get(jobId);
+    if (jobLogs == null) {
+      return Future.succeededFuture(new LogPage(List.of(), 0));
+    }
+    List<LogLine> items = new ArrayList<>();
+    for (LogLine line : jobLogs.lines) {
+      if (line.seq() > afterSeq) {
+        items.add(line);
+        if (items.size() == limit) {
+          break;
+        }
+      }
+    }
+    return Future.succeededFuture(new LogPage(items, jobLogs.dropped));
+  }
+
+  @Override
+  public Future<Void> ping() {
+    return Future.succeededFuture();
+  }
+
+  /** Puts the job into the one index its status calls for, out of every other. */
+  private void reindex(Job job) {
+    Slot old = slots.remove(job.id());
+    if (old != null) {
+      delayed.remove(old);
+      ready.remove(old);
+    }
+    active.remove(job.id());
+    if (job.status() == JobStatus.QUEUED) {
+      Slot slot = new Slot(job.id(), job.priority(), job.runAt());
+      slots.put(job.id(), slot);
+      delayed.add(slot);
+    } else if (job.status().isActive()) {
+      active.add(job.id());
+    }
+  }
+}
