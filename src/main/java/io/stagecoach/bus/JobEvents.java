@@ -30,7 +30,7 @@ public final class JobEvents {
     JsonObject envelope = new JsonObject()
         .put("id", JobIds.random())
         .put("type", type.wire())
-        .put("timestamp", clock.instant().toString())
+        .put("timestamp", JobJson.instant(clock.instant()))
         .put("tenant", job.tenant())
         .put("data", data);
     bus.publish(Addresses.EVENTS, envelope);

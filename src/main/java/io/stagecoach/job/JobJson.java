@@ -3,6 +3,8 @@ package io.stagecoach.job;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -108,8 +110,12 @@ public final class JobJson {
     return Math.round(value * 10_000) / 10_000.0;
   }
 
+  /** Millisecond precision, always with the fraction: {@code 2026-11-23T10:00:00.000Z}. */
+  private static final DateTimeFormatter INSTANT =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
   public static String instant(Instant instant) {
-    return instant == null ? null : instant.toString();
+    return instant == null ? null : INSTANT.format(instant);
   }
 
   private static Instant parseInstant(String s) {

@@ -13,7 +13,7 @@ public record LogLine(long seq, Instant at, LogLevel level, String stage, String
   public JsonObject toJson() {
     return new JsonObject()
         .put("seq", seq)
-        .put("at", at.toString())
+        .put("at", JobJson.instant(at))
         .put("level", level.wire())
         .put("stage", stage)
         .put("message", message);
