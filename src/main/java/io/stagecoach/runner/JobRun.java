@@ -302,14 +302,15 @@ final class JobRun implements JobReporter {
     if (!stored.ownedBy(deps.runnerId()) || leaseLost) {
       throw new LeaseLost();
     }
-    if (outcome.kind() == Outcome.Kind.REQUEUED) {
-      stored.unclaim(now, now.plus(deps.config().lockWaitRecheck()));
-      return true;
-    }
     replaceStages(stored, stages);
+    // A cancel asked for while the attempt ran (or waited for its lock) wins over how it ended.
     if (stored.status() == JobStatus.CANCELLING || outcome.kind() == Outcome.Kind.CANCELLED) {
       stored.closeStages(StageStatus.CANCELLED, StageStatus.SKIPPED, now);
       stored.moveTo(JobStatus.CANCELLED, now);
+      return true;
+    }
+    if (outcome.kind() == Outcome.Kind.REQUEUED) {
+      stored.unclaim(now, now.plus(deps.config().lockWaitRecheck()));
       return true;
     }
     if (outcome.kind() == Outcome.Kind.SUCCEEDED) {

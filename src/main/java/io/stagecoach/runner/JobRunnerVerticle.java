@@ -81,7 +81,8 @@ public final class JobRunnerVerticle extends VerticleBase {
                 .completion()))
         .onSuccess(v -> {
           long pollMs = config.runner().pollInterval().toMillis();
-          long renewMs = Math.max(10, config.runner().leaseTtl().toMillis() / 3);
+          // Renew leases and locks well before either runs out.
+          long renewMs = Math.max(10, Math.min(config.runner().leaseTtl().toMillis(), locks.ttl().toMillis()) / 3);
           timers.add(vertx.setPeriodic(pollMs, t -> claim()));
           timers.add(vertx.setPeriodic(renewMs, t -> renewLeases()));
           timers.add(vertx.setPeriodic(renewMs, t -> reapExpiredLeases()));
