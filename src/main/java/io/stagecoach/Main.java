@@ -1,5 +1,6 @@
 package io.stagecoach;
 
+import io.stagecoach.bench.Bench;
 import io.stagecoach.config.ConfigLoader;
 import io.stagecoach.runner.JobTypeRegistry;
 import io.vertx.core.Vertx;
@@ -11,6 +12,7 @@ import org.slf4j.LoggerFactory;
 public final class Main {
   private static final String USAGE = """
       usage: java -jar stagecoach.jar [--conf FILE]
+             java -jar stagecoach.jar bench [options]   (bench --help for its options)
         --conf FILE   JSON config (default: conf/config.json if present, else built-in defaults)
       Environment overrides: STAGECOACH_HTTP_HOST, STAGECOACH_HTTP_PORT""";
 
@@ -18,7 +20,10 @@ public final class Main {
   }
 
   public static void main(String[] args) {
-    System.setProperty("vertx.logger-delegate-factory-class-name", "io.vertx.core.logging.SLF4JLogDelegateFactory");
+    if (args.length > 0 && "bench".equals(args[0])) {
+      Bench.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
     Path conf = null;
     for (int i = 0; i < args.length; i++) {
       if ("--conf".equals(args[i]) && i + 1 < args.length) {

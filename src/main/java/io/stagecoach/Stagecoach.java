@@ -1,17 +1,21 @@
 package io.stagecoach;
 
 import io.stagecoach.api.ApiVerticle;
+import io.stagecoach.config.RunnerConfig;
 import io.stagecoach.config.StagecoachConfig;
 import io.stagecoach.lock.LocalLockBackend;
 import io.stagecoach.lock.LockManagerVerticle;
 import io.stagecoach.runner.JobRunnerVerticle;
 import io.stagecoach.runner.JobTypeRegistry;
 import io.stagecoach.runner.demo.DemoJobTypes;
+import io.stagecoach.store.JobStore;
 import io.stagecoach.store.memory.MemoryJobStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -20,13 +24,19 @@ import java.util.List;
  */
 public final class Stagecoach {
   private final Vertx vertx;
-  private final ApiVerticle api;
-  private final List<String> deployments;
+  private final StagecoachConfig config;
+  private final JobStore store;
+  private final JobTypeRegistry types;
+  private final Clock clock;
+  private final List<String> deployments = Collections.synchronizedList(new ArrayList<>());
+  private ApiVerticle api;
 
-  private Stagecoach(Vertx vertx, ApiVerticle api, List<String> deployments) {
+  private Stagecoach(Vertx vertx, StagecoachConfig config, JobStore store, JobTypeRegistry types, Clock clock) {
     this.vertx = vertx;
-    this.api = api;
-    this.deployments = deployments;
+    this.config = config;
+    this.store = store;
+    this.types = types;
+    this.clock = clock;
   }
 
   /** Deploys an engine with {@code types} (plus the demo types when the config enables them). */
@@ -36,12 +46,41 @@ public final class Stagecoach {
     if (config.demoTypes()) {
       DemoJobTypes.registerAll(types);
     }
-    MemoryJobStore store = new MemoryJobStore(clock, config.store().logCap());
-    ApiVerticle api = new ApiVerticle(config.http());
+    JobStore store = new MemoryJobStore(clock, config.store().logCap());
+    Stagecoach engine = new Stagecoach(vertx, config, store, types, clock);
+    return engine.deployAll().map(engine);
+  }
+
+  private Future<Void> deployAll() {
+    api = new ApiVerticle(config.http());
     return vertx.deployVerticle(new LockManagerVerticle(new LocalLockBackend(clock)))
-        .compose(locks -> vertx.deployVerticle(new JobRunnerVerticle(config, store, types, clock))
-            .compose(runner -> vertx.deployVerticle(api)
-                .map(http -> new Stagecoach(vertx, api, List.of(http, runner, locks)))));
+        .compose(locks -> {
+          deployments.add(0, locks);
+          return addRunner(config.runner());
+        })
+        .compose(runner -> vertx.deployVerticle(api))
+        .map(http -> {
+          deployments.add(0, http);
+          return null;
+        });
+  }
+
+  /**
+   * Deploys one more runner on this engine's store, such as the runner that starts work on an
+   * engine started with {@code runner.concurrency} 0 (an API-only node).
+   */
+  public Future<Void> addRunner(RunnerConfig runner) {
+    StagecoachConfig withRunner = new StagecoachConfig(config.http(), config.store(), config.locks(), runner,
+        config.jobs(), config.demoTypes());
+    return vertx.deployVerticle(new JobRunnerVerticle(withRunner, store, types, clock))
+        .map(id -> {
+          deployments.add(0, id);
+          return null;
+        });
+  }
+
+  public StagecoachConfig config() {
+    return config;
   }
 
   /** The HTTP port the API listens on. */
@@ -49,10 +88,10 @@ public final class Stagecoach {
     return api.port();
   }
 
-  /** Undeploys the API first, then the runner and the lock manager. */
+  /** Undeploys in the reverse order of deployment: the API first, the lock manager last. */
   public Future<Void> stop() {
     Future<Void> chain = Future.succeededFuture();
-    for (String id : deployments) {
+    for (String id : List.copyOf(deployments)) {
       chain = chain.compose(v -> vertx.undeploy(id));
     }
     return chain;

@@ -6,7 +6,8 @@ import java.time.Duration;
 /**
  * The job runner.
  *
- * @param concurrency jobs one runner runs at once; defaults to {@value #DEFAULT_CONCURRENCY}
+ * @param concurrency jobs one runner runs at once, 0 for a node that serves the API but runs no jobs;
+ *     defaults to {@value #DEFAULT_CONCURRENCY}
  * @param leaseTtl how long a claim lasts without renewal (renewed every third of it); defaults to 30 s
  * @param pollInterval safety-net look for due jobs when nothing woke the runner; defaults to 1 s
  * @param progressInterval least time between two progress writes/events of one job; defaults to 250 ms
@@ -26,7 +27,7 @@ public record RunnerConfig(int concurrency, Duration leaseTtl, Duration pollInte
   static RunnerConfig read(Section s) {
     Duration min = Duration.ofMillis(1);
     return new RunnerConfig(
-        s.integer("concurrency", DEFAULT_CONCURRENCY, 1, 10_000),
+        s.integer("concurrency", DEFAULT_CONCURRENCY, 0, 10_000),
         s.millis("leaseTtlMs", DEFAULT_LEASE_TTL, Duration.ofMillis(100)),
         s.millis("pollIntervalMs", DEFAULT_POLL_INTERVAL, Duration.ofMillis(10)),
         s.millis("progressIntervalMs", DEFAULT_PROGRESS_INTERVAL, Duration.ZERO),

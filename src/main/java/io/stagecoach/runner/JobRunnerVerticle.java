@@ -64,7 +64,7 @@ public final class JobRunnerVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     EventBus bus = vertx.eventBus();
-    workers = vertx.createSharedWorkerExecutor("stagecoach-jobs-" + runnerId, config.runner().concurrency());
+    workers = vertx.createSharedWorkerExecutor("stagecoach-jobs-" + runnerId, Math.max(1, config.runner().concurrency()));
     LockConfig locks = config.locks();
     JobEvents events = new JobEvents(bus, clock);
     deps = new RunnerDeps(vertx, context, runnerId, store, events, new LockClient(bus), locks.ttl(),

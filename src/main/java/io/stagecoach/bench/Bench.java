@@ -1,0 +1,191 @@
+package io.stagecoach.bench;
+
+import io.stagecoach.Stagecoach;
+import io.stagecoach.config.RunnerConfig;
+import io.stagecoach.config.StagecoachConfig;
+import io.stagecoach.runner.JobTypeRegistry;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * {@code java -jar stagecoach.jar bench}: the drain, latency and scale workloads with no-op jobs,
+ * measured the way job-engine benchmarks measure them. One JSON line per workload on stdout.
+ */
+public final class Bench {
+  private static final int WARM_UP = 50;
+  private static final List<Integer> MEMORY_SCALE = List.of(10_000, 100_000, 1_000_000);
+  private static final List<Integer> POSTGRES_SCALE = List.of(10_000, 100_000);
+
+  private final BenchOptions options;
+  private final Vertx vertx;
+
+  private Bench(BenchOptions options, Vertx vertx) {
+    this.options = options;
+    this.vertx = vertx;
+  }
+
+  public static void main(String[] args) {
+    BenchOptions options;
+    try {
+      options = BenchOptions.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage() + "\n" + BenchOptions.USAGE);
+      System.exit(2);
+      return;
+    }
+    Vertx vertx = Vertx.vertx();
+    int status = 0;
+    try {
+      Bench bench = new Bench(options, vertx);
+      for (String workload : options.workloads()) {
+        for (JsonObject line : bench.run(workload)) {
+          System.out.println(line.encode());
+        }
+      }
+    } catch (Exception e) {
+      System.err.println("bench failed: " + e);
+      status = 1;
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().join();
+    }
+    System.exit(status);
+  }
+
+  List<JsonObject> run(String workload) throws Exception {
+    return switch (workload) {
+      case "drain" -> List.of(drain(options.jobs(), false));
+      case "latency" -> List.of(latency());
+      case "scale" -> {
+        List<JsonObject> lines = new ArrayList<>();
+        for (int n : "postgres".equals(options.store()) ? POSTGRES_SCALE : MEMORY_SCALE) {
+          lines.add(drain(n, true));
+        }
+        yield lines;
+      }
+      default -> throw new IllegalArgumentException(workload);
+    };
+  }
+
+  /** Enqueues {@code n} jobs with no runner claiming, then times a runner of concurrency C draining them. */
+  private JsonObject drain(int n, boolean scale) throws Exception {
+    progress("drain: n=%d concurrency=%d", n, options.concurrency());
+    Stagecoach engine = await(Stagecoach.deploy(vertx, config(0), new JobTypeRegistry()));
+    try {
+      Submitter submitter = submitter(engine);
+      long heapBefore = usedHeapAfterGc();
+      long t0 = System.nanoTime();
+      await(submitter.submitMany(n));
+      double enqueueSeconds = (System.nanoTime() - t0) / 1e9;
+      long heapPerJob = scale ? Math.max(0, usedHeapAfterGc() - heapBefore) / n : 0;
+      progress("  enqueued in %.2f s; draining", enqueueSeconds);
+      Context context = vertx.getOrCreateContext();
+      Completions completions = await(onContext(context, () -> Completions.listen(vertx)));
+      long t1 = System.nanoTime();
+      Future<Void> done = onContext(context, () -> completions.count(n));
+      await(engine.addRunner(runner(options.concurrency())));
+      await(done);
+      double seconds = (System.nanoTime() - t1) / 1e9;
+      await(completions.close());
+      JsonObject line = new JsonObject()
+          .put("system", options.system())
+          .put("workload", scale ? "scale" : "drain")
+          .put("n", n)
+          .put("concurrency", options.concurrency())
+          .put("seconds", round(seconds, 3))
+          .put("jobs_per_s", Math.round(n / seconds))
+          .put("enqueue_per_s", Math.round(n / enqueueSeconds));
+      return scale ? line.put("heap_bytes_per_job", heapPerJob) : line;
+    } finally {
+      await(engine.stop());
+    }
+  }
+
+  /** Submits one job, waits for its job.succeeded event, M times after a warm-up; p50 and p99. */
+  private JsonObject latency() throws Exception {
+    progress("latency: %d samples after %d warm-up", options.samples(), WARM_UP);
+    Stagecoach engine = await(Stagecoach.deploy(vertx, config(options.concurrency()), new JobTypeRegistry()));
+    try {
+      Submitter submitter = submitter(engine);
+      Context context = vertx.getOrCreateContext();
+      Completions completions = await(onContext(context, () -> Completions.listen(vertx)));
+      double[] ms = new double[options.samples()];
+      for (int i = -WARM_UP; i < options.samples(); i++) {
+        long t0 = System.nanoTime();
+        await(onContext(context, () -> submitter.submitOne().compose(completions::succeeded)));
+        if (i >= 0) {
+          ms[i] = (System.nanoTime() - t0) / 1e6;
+        }
+      }
+      await(completions.close());
+      Arrays.sort(ms);
+      return new JsonObject()
+          .put("system", options.system())
+          .put("workload", "latency")
+          .put("m", options.samples())
+          .put("p50_ms", round(percentile(ms, 0.50), 3))
+          .put("p99_ms", round(percentile(ms, 0.99), 3));
+    } finally {
+      await(engine.stop());
+    }
+  }
+
+  private StagecoachConfig config(int concurrency) {
+    JsonObject json = new JsonObject()
+        .put("http", new JsonObject().put("port", 0))
+        .put("runner", runnerJson(concurrency));
+    if ("postgres".equals(options.store())) {
+      json.put("store", new JsonObject().put("kind", "postgres").put("pgUri", options.pgUri()));
+    }
+    return StagecoachConfig.fromJson(json);
+  }
+
+  private RunnerConfig runner(int concurrency) {
+    return config(concurrency).runner();
+  }
+
+  private static JsonObject runnerJson(int concurrency) {
+    return new JsonObject().put("concurrency", concurrency);
+  }
+
+  private Submitter submitter(Stagecoach engine) {
+    return "rest".equals(options.path()) ? Submitter.rest(vertx, engine.httpPort()) : Submitter.bus(vertx);
+  }
+
+  private static <T> Future<T> onContext(Context context, java.util.function.Supplier<Future<T>> action) {
+    Promise<T> promise = Promise.promise();
+    context.runOnContext(v -> action.get().onComplete(promise));
+    return promise.future();
+  }
+
+  private static <T> T await(Future<T> future) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get();
+  }
+
+  private static long usedHeapAfterGc() {
+    Runtime runtime = Runtime.getRuntime();
+    for (int i = 0; i < 3; i++) {
+      System.gc();
+    }
+    return runtime.totalMemory() - runtime.freeMemory();
+  }
+
+  private static double percentile(double[] sorted, double p) {
+    int index = (int) Math.ceil(p * sorted.length) - 1;
+    return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+  }
+
+  private static double round(double value, int digits) {
+    double scale = Math.pow(10, digits);
+    return Math.round(value * scale) / scale;
+  }
+
+  private static void progress(String format, Object... args) {
+    System.err.println(String.format(format, args));
+  }
+}

@@ -1,0 +1,62 @@
+package io.stagecoach.bench;
+
+import io.stagecoach.bus.Addresses;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** Learns of finished jobs from the engine's events, as any subscriber would: no polling. */
+final class Completions {
+  private final Map<String, Promise<Void>> waiting = new ConcurrentHashMap<>();
+  private final MessageConsumer<JsonObject> consumer;
+  private long succeeded;
+  private long target = Long.MAX_VALUE;
+  private Promise<Void> reached;
+
+  private Completions(Vertx vertx) {
+    consumer = vertx.eventBus().consumer(Addresses.EVENTS, m -> {
+      if ("job.succeeded".equals(m.body().getString("type"))) {
+        onSucceeded(m.body().getJsonObject("data").getString("id"));
+      }
+    });
+  }
+
+  static Future<Completions> listen(Vertx vertx) {
+    Completions completions = new Completions(vertx);
+    return completions.consumer.completion().map(completions);
+  }
+
+  private void onSucceeded(String id) {
+    succeeded++;
+    Promise<Void> promise = waiting.remove(id);
+    if (promise != null) {
+      promise.complete();
+    }
+    if (succeeded >= target && reached != null) {
+      reached.tryComplete();
+    }
+  }
+
+  /** Completes when the job with this id has succeeded; register before it can finish. */
+  Future<Void> succeeded(String id) {
+    return waiting.computeIfAbsent(id, k -> Promise.promise()).future();
+  }
+
+  /** Completes once {@code count} jobs have succeeded since listening began. Call on the listener's context. */
+  Future<Void> count(long count) {
+    target = count;
+    reached = Promise.promise();
+    if (succeeded >= count) {
+      reached.complete();
+    }
+    return reached.future();
+  }
+
+  Future<Void> close() {
+    return consumer.unregister();
+  }
+}
