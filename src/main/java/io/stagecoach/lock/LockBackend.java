@@ -3,6 +3,7 @@ package io.stagecoach.lock;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Mutual exclusion per key, with owner tokens and fencing tokens (SPEC §4).
@@ -31,4 +32,17 @@ public interface LockBackend {
 
   /** Succeeds when the backend can serve requests (readiness). */
   Future<Void> ping();
+
+  /**
+   * Calls {@code onRelease} with each key released by another process sharing this backend.
+   * Releases made through this process's lock manager are announced by the manager itself, so a
+   * backend that only one process uses has nothing to listen for.
+   */
+  default Future<Void> listenForReleases(Consumer<String> onRelease) {
+    return Future.succeededFuture();
+  }
+
+  default Future<Void> close() {
+    return Future.succeededFuture();
+  }
 }

@@ -10,6 +10,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Function;
 
 /**
@@ -26,13 +27,19 @@ public final class LockManagerVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     EventBus bus = vertx.eventBus();
-    return Future.all(
+    return Future.all(List.of(
         serve(bus, Addresses.LOCKS_ACQUIRE, this::acquire),
         serve(bus, Addresses.LOCKS_RENEW, this::renew),
         serve(bus, Addresses.LOCKS_RELEASE, this::release),
         serve(bus, Addresses.LOCKS_FORCE_RELEASE, this::forceRelease),
         serve(bus, Addresses.LOCKS_LIST, body -> list()),
-        serve(bus, Addresses.LOCKS_PING, body -> backend.ping().map(v -> new JsonObject())));
+        serve(bus, Addresses.LOCKS_PING, body -> backend.ping().map(v -> new JsonObject())),
+        backend.listenForReleases(key -> announce(key, true))));
+  }
+
+  @Override
+  public Future<?> stop() {
+    return backend.close();
   }
 
   private static Future<Void> serve(EventBus bus, String address, Function<JsonObject, Future<JsonObject>> handler) {

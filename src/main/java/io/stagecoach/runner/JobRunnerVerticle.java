@@ -78,7 +78,8 @@ public final class JobRunnerVerticle extends VerticleBase {
             bus.<JsonObject>consumer(Addresses.JOBS_REPORT, this::onReport).completion(),
             bus.<JsonObject>consumer(Addresses.runnerReports(runnerId), this::onReport).completion(),
             bus.<JsonObject>consumer(Addresses.TYPES_ANNOUNCE, m -> types.registerRemote(JobType.remoteFromJson(m.body())))
-                .completion()))
+                .completion(),
+            store.listenForWakeups(() -> context.runOnContext(v -> claim()))))
         .onSuccess(v -> {
           long pollMs = config.runner().pollInterval().toMillis();
           // Renew leases and locks well before either runs out.

@@ -64,4 +64,13 @@ public interface JobStore {
 
   /** Succeeds when the store can serve requests (readiness). */
   Future<Void> ping();
+
+  /**
+   * Calls {@code onWake} whenever another process sharing this store submitted work, so that
+   * runners start it at once. In-process submissions wake runners over the event bus, so a
+   * store that only one process uses has nothing to listen for.
+   */
+  default Future<Void> listenForWakeups(Runnable onWake) {
+    return Future.succeededFuture();
+  }
 }
