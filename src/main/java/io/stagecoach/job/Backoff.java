@@ -11,7 +11,10 @@ public record Backoff(Duration base, Duration max) {
 
   public Duration delayBefore(int nextAttempt) {
     int exponent = Math.max(0, Math.min(30, nextAttempt - 2));
-    long ceiling = Math.min(max.toMillis(), base.toMillis() << exponent);
+    long maxMillis = max.toMillis();
+    long baseMillis = base.toMillis();
+    // base * 2^exponent, compared before shifting so that a large base caps instead of overflowing.
+    long ceiling = baseMillis > (maxMillis >> exponent) ? maxMillis : baseMillis << exponent;
     long half = ceiling / 2;
     return Duration.ofMillis(half + ThreadLocalRandom.current().nextLong(ceiling - half + 1));
   }

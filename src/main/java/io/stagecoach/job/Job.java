@@ -27,7 +27,7 @@ public final class Job {
   private String idempotencyKey;
   /** Hash of the submission, to tell an idempotent replay from a conflicting reuse of a key. */
   private String fingerprint;
-  private Map<String, String> labels;
+  private Map<String, String> labels = Map.of();
   private final Instant createdAt;
   private Instant runAt;
   private Instant startedAt;
@@ -52,8 +52,9 @@ public final class Job {
     Job copy = new Job(id, type, tenant, createdAt);
     copy.status = status;
     copy.priority = priority;
-    copy.input = input;
-    copy.result = result;
+    // Input and result are mutable JSON: a copy must not share them, or changing it changes the original.
+    copy.input = input == null ? null : input.copy();
+    copy.result = result == null ? null : result.copy();
     copy.error = error;
     copy.attempt = attempt;
     copy.maxAttempts = maxAttempts;

@@ -24,6 +24,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -76,10 +77,20 @@ public final class MemoryJobStore implements JobStore {
 
   @Override
   public synchronized Future<List<Inserted>> insertAll(List<Job> batch) {
-    // Check every idempotency key first, so that a conflict leaves nothing stored.
+    // Check every idempotency key first, against the store and the batch itself, so that a
+    // conflict leaves nothing stored.
+    Map<String, String> batchFingerprints = new HashMap<>();
     try {
       for (Job job : batch) {
         replayOf(job);
+        if (job.idempotencyKey() != null) {
+          String index = idempotencyIndex(job);
+          if (batchFingerprints.containsKey(index)
+              && !Objects.equals(batchFingerprints.get(index), job.fingerprint())) {
+            throw conflict(job);
+          }
+          batchFingerprints.putIfAbsent(index, job.fingerprint());
+        }
       }
     } catch (StagecoachException e) {
       return Future.failedFuture(e);
@@ -112,11 +123,15 @@ public final class MemoryJobStore implements JobStore {
     }
     String id = idempotencyKeys.get(idempotencyIndex(job));
     Job existing = id == null ? null : jobs.get(id);
-    if (existing != null && !existing.fingerprint().equals(job.fingerprint())) {
-      throw new StagecoachException(ErrorCode.IDEMPOTENCY_CONFLICT,
-          "idempotency key '" + job.idempotencyKey() + "' was used with a different submission");
+    if (existing != null && !Objects.equals(existing.fingerprint(), job.fingerprint())) {
+      throw conflict(job);
     }
     return existing;
+  }
+
+  private static StagecoachException conflict(Job job) {
+    return new StagecoachException(ErrorCode.IDEMPOTENCY_CONFLICT,
+        "idempotency key '" + job.idempotencyKey() + "' was used with a different submission");
   }
 
   private static String idempotencyIndex(Job job) {
