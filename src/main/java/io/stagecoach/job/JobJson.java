@@ -49,7 +49,7 @@ public final class JobJson {
     for (Param param : stage.params()) {
       params.add(new JsonObject().put("key", param.key()).put("name", param.name()).put("value", param.value()));
     }
-    return new JsonObject()
+    JsonObject json = new JsonObject()
         .put("key", stage.key())
         .put("name", stage.name())
         .put("status", stage.status().wire())
@@ -57,6 +57,8 @@ public final class JobJson {
         .put("startedAt", instant(stage.startedAt()))
         .put("finishedAt", instant(stage.finishedAt()))
         .put("params", params);
+    // Only a type that weighs its stages shows weights; the rest keep SPEC §2's shape exactly.
+    return stage.weight() == 1.0 ? json : json.put("weight", stage.weight());
   }
 
   /** Reads back a record written by {@link #toJson(Job)}; lease fields are not part of it. */
