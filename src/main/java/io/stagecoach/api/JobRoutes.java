@@ -89,7 +89,13 @@ final class JobRoutes {
   private void longPoll(RoutingContext ctx, String id, String ifNoneMatch, long waitMs) {
     MessageConsumer<JsonObject> changes = vertx.eventBus().consumer(Addresses.jobEvents(id));
     long[] timer = {-1};
+    // An event can arrive while the first read is in flight, and both then see a change: answer once.
+    boolean[] finished = {false};
     Runnable finish = () -> {
+      if (finished[0]) {
+        return;
+      }
+      finished[0] = true;
       vertx.cancelTimer(timer[0]);
       changes.unregister();
       jobs.get(id).onSuccess(job -> answerJob(ctx, job, ifNoneMatch)).onFailure(ctx::fail);
@@ -100,6 +106,7 @@ final class JobRoutes {
       }
     });
     ctx.response().closeHandler(v -> {
+      finished[0] = true;
       vertx.cancelTimer(timer[0]);
       changes.unregister();
     });
@@ -108,7 +115,7 @@ final class JobRoutes {
         .onSuccess(job -> {
           if (!matches(ifNoneMatch, etag(job))) {
             finish.run();
-          } else {
+          } else if (!finished[0]) {
             timer[0] = vertx.setTimer(waitMs, t -> finish.run());
           }
         })
@@ -119,12 +126,13 @@ final class JobRoutes {
   }
 
   private static void answerJob(RoutingContext ctx, JsonObject job, String ifNoneMatch) {
+    if (ctx.response().ended() || ctx.response().closed()) {
+      return;
+    }
     String etag = etag(job);
     ctx.response().putHeader("ETag", etag);
     if (matches(ifNoneMatch, etag)) {
-      if (!ctx.response().ended()) {
-        ctx.response().setStatusCode(304).end();
-      }
+      ctx.response().setStatusCode(304).end();
       return;
     }
     Responses.json(ctx, 200, job);
