@@ -14,7 +14,8 @@ public final class Main {
       usage: java -jar stagecoach.jar [--conf FILE]
              java -jar stagecoach.jar bench [options]   (bench --help for its options)
         --conf FILE   JSON config (default: conf/config.json if present, else built-in defaults)
-      Environment overrides: STAGECOACH_HTTP_HOST, STAGECOACH_HTTP_PORT""";
+      Environment overrides: STAGECOACH_HTTP_HOST, STAGECOACH_HTTP_PORT,
+        STAGECOACH_PG_URI (PostgreSQL store), STAGECOACH_REDIS_URI (Redis locks)""";
 
   private Main() {
   }

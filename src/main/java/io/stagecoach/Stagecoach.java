@@ -4,6 +4,8 @@ import io.stagecoach.api.ApiVerticle;
 import io.stagecoach.config.RunnerConfig;
 import io.stagecoach.config.StagecoachConfig;
 import io.stagecoach.lock.LocalLockBackend;
+import io.stagecoach.lock.LockBackend;
+import io.stagecoach.lock.redis.RedisLockBackend;
 import io.stagecoach.lock.LockManagerVerticle;
 import io.stagecoach.runner.JobRunnerVerticle;
 import io.stagecoach.runner.JobTypeRegistry;
@@ -53,7 +55,7 @@ public final class Stagecoach {
 
   private Future<Void> deployAll() {
     api = new ApiVerticle(config.http());
-    return vertx.deployVerticle(new LockManagerVerticle(new LocalLockBackend(clock)))
+    return vertx.deployVerticle(new LockManagerVerticle(lockBackend()))
         .compose(locks -> {
           deployments.add(0, locks);
           return addRunner(config.runner());
@@ -63,6 +65,12 @@ public final class Stagecoach {
           deployments.add(0, http);
           return null;
         });
+  }
+
+  private LockBackend lockBackend() {
+    return config.locks().isRedis()
+        ? RedisLockBackend.create(vertx, config.locks().redisUri(), clock)
+        : new LocalLockBackend(clock);
   }
 
   /**

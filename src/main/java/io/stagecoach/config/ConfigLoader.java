@@ -17,11 +17,16 @@ import java.util.Map;
  */
 public final class ConfigLoader {
   public static final Path DEFAULT_FILE = Path.of("conf", "config.json");
+  /** In {@link #ENV_KEYS}: the key takes the variable's value. */
+  private static final String VALUE = "";
 
-  /** Environment variable → dotted config key it overrides. */
-  static final Map<String, String> ENV_KEYS = Map.of(
-      "STAGECOACH_HTTP_HOST", "http.host",
-      "STAGECOACH_HTTP_PORT", "http.port");
+  /** Environment variable → the dotted config keys it sets: its own value, or a fixed one. */
+  static final Map<String, Map<String, String>> ENV_KEYS = Map.of(
+      "STAGECOACH_HTTP_HOST", Map.of("http.host", VALUE),
+      "STAGECOACH_HTTP_PORT", Map.of("http.port", VALUE),
+      // Naming a database or a Redis is choosing that backend.
+      "STAGECOACH_PG_URI", Map.of("store.pgUri", VALUE, "store.kind", "postgres"),
+      "STAGECOACH_REDIS_URI", Map.of("locks.redisUri", VALUE, "locks.backend", "redis"));
 
   private ConfigLoader() {
   }
@@ -56,19 +61,22 @@ public final class ConfigLoader {
   /** Moves the flat {@code STAGECOACH_*} entries the env store added onto the keys they override. */
   static JsonObject applyEnvironment(JsonObject merged) {
     JsonObject config = merged.copy();
-    for (Map.Entry<String, String> env : ENV_KEYS.entrySet()) {
+    for (Map.Entry<String, Map<String, String>> env : ENV_KEYS.entrySet()) {
       Object value = config.remove(env.getKey());
       if (value != null) {
-        String[] path = env.getValue().split("\\.");
-        JsonObject parent = config;
-        for (int i = 0; i < path.length - 1; i++) {
-          parent = parent.getJsonObject(path[i], null) == null
-              ? putObject(parent, path[i]) : parent.getJsonObject(path[i]);
-        }
-        parent.put(path[path.length - 1], value);
+        env.getValue().forEach((key, fixed) -> put(config, key, VALUE.equals(fixed) ? value : fixed));
       }
     }
     return config;
+  }
+
+  private static void put(JsonObject config, String dottedKey, Object value) {
+    String[] path = dottedKey.split("\\.");
+    JsonObject parent = config;
+    for (int i = 0; i < path.length - 1; i++) {
+      parent = parent.getJsonObject(path[i], null) == null ? putObject(parent, path[i]) : parent.getJsonObject(path[i]);
+    }
+    parent.put(path[path.length - 1], value);
   }
 
   private static JsonObject putObject(JsonObject parent, String key) {

@@ -5,18 +5,28 @@ import java.time.Duration;
 /**
  * The lock manager.
  *
- * @param backend {@code local}, the only backend of this version; defaults to {@code local}
+ * @param backend {@code local} (one process) or {@code redis} (any number); defaults to {@code local}
+ * @param redisUri Redis connection URI, required for {@code redis}, e.g. {@code redis://127.0.0.1:6379}
  * @param ttl how long a lock outlives its last renewal when its owner dies; defaults to 30 s
  */
-public record LockConfig(String backend, Duration ttl) {
+public record LockConfig(String backend, String redisUri, Duration ttl) {
   public static final String LOCAL = "local";
+  public static final String REDIS = "redis";
   public static final Duration DEFAULT_TTL = Duration.ofSeconds(30);
+
+  public boolean isRedis() {
+    return REDIS.equals(backend);
+  }
 
   static LockConfig read(Section s) {
     String backend = s.string("backend", LOCAL);
-    if (!LOCAL.equals(backend)) {
-      throw new ConfigException("locks.backend must be 'local', not '" + backend + "'");
+    if (!LOCAL.equals(backend) && !REDIS.equals(backend)) {
+      throw new ConfigException("locks.backend must be 'local' or 'redis', not '" + backend + "'");
     }
-    return new LockConfig(backend, s.millis("ttlMs", DEFAULT_TTL, Duration.ofMillis(100)));
+    String redisUri = s.string("redisUri", null);
+    if (REDIS.equals(backend) && redisUri == null) {
+      throw new ConfigException("locks.backend 'redis' needs locks.redisUri (or STAGECOACH_REDIS_URI)");
+    }
+    return new LockConfig(backend, redisUri, s.millis("ttlMs", DEFAULT_TTL, Duration.ofMillis(100)));
   }
 }

@@ -1,20 +1,35 @@
 package io.stagecoach.config;
 
+import java.time.Duration;
+
 /**
  * Where jobs are kept.
  *
- * @param kind {@code memory}, the only store of this version; defaults to {@code memory}
+ * @param kind {@code memory} (this process only, gone at exit) or {@code postgres}; defaults to {@code memory}
+ * @param pgUri PostgreSQL connection URI, required for {@code postgres}, e.g. {@code postgresql://user@host:5432/db}
  * @param logCap log lines kept per job, older ones dropped and counted; defaults to {@value #DEFAULT_LOG_CAP}
+ * @param retention how long finished jobs are kept before they are pruned; defaults to 7 days
  */
-public record StoreConfig(String kind, int logCap) {
+public record StoreConfig(String kind, String pgUri, int logCap, Duration retention) {
   public static final String MEMORY = "memory";
+  public static final String POSTGRES = "postgres";
   public static final int DEFAULT_LOG_CAP = 1000;
+  public static final Duration DEFAULT_RETENTION = Duration.ofDays(7);
+
+  public boolean isPostgres() {
+    return POSTGRES.equals(kind);
+  }
 
   static StoreConfig read(Section s) {
     String kind = s.string("kind", MEMORY);
-    if (!MEMORY.equals(kind)) {
-      throw new ConfigException("store.kind must be 'memory', not '" + kind + "'");
+    if (!MEMORY.equals(kind) && !POSTGRES.equals(kind)) {
+      throw new ConfigException("store.kind must be 'memory' or 'postgres', not '" + kind + "'");
     }
-    return new StoreConfig(kind, s.integer("logCap", DEFAULT_LOG_CAP, 1, 1_000_000));
+    String pgUri = s.string("pgUri", null);
+    if (POSTGRES.equals(kind) && pgUri == null) {
+      throw new ConfigException("store.kind 'postgres' needs store.pgUri (or STAGECOACH_PG_URI)");
+    }
+    return new StoreConfig(kind, pgUri, s.integer("logCap", DEFAULT_LOG_CAP, 1, 1_000_000),
+        s.millis("retentionMs", DEFAULT_RETENTION, Duration.ofMinutes(1)));
   }
 }

@@ -16,6 +16,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.time.format.DateTimeParseException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -146,7 +147,7 @@ final class Submissions {
         throw StagecoachException.invalidInput("runAt", "must be an ISO-8601 instant such as 2026-11-23T10:00:00Z");
       }
       try {
-        Instant at = Instant.parse(s);
+        Instant at = Instant.parse(s).truncatedTo(ChronoUnit.MILLIS);
         if (at.isAfter(now.plusMillis(MAX_DELAY_MS))) {
           throw StagecoachException.invalidInput("runAt", "must be within a year");
         }

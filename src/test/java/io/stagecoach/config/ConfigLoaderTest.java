@@ -42,6 +42,24 @@ class ConfigLoaderTest {
   }
 
   @Test
+  @DisplayName("STAGECOACH_PG_URI and STAGECOACH_REDIS_URI choose PostgreSQL and Redis over the file's memory and local")
+  void environmentChoosesBackends() {
+    JsonObject file = new JsonObject()
+        .put("store", new JsonObject().put("kind", "memory").put("logCap", 10))
+        .put("locks", new JsonObject().put("backend", "local"))
+        .put("STAGECOACH_PG_URI", "postgresql://postgres@127.0.0.1:5432/postgres")
+        .put("STAGECOACH_REDIS_URI", "redis://127.0.0.1:6379");
+
+    StagecoachConfig config = StagecoachConfig.fromJson(ConfigLoader.applyEnvironment(file));
+
+    assertTrue(config.store().isPostgres());
+    assertEquals("postgresql://postgres@127.0.0.1:5432/postgres", config.store().pgUri());
+    assertEquals(10, config.store().logCap());
+    assertTrue(config.locks().isRedis());
+    assertEquals("redis://127.0.0.1:6379", config.locks().redisUri());
+  }
+
+  @Test
   @DisplayName("applyEnvironment creates the section an override needs when the file has none")
   void environmentCreatesSection() {
     JsonObject applied = ConfigLoader.applyEnvironment(new JsonObject().put("STAGECOACH_HTTP_PORT", "0"));

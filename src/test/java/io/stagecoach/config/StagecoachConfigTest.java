@@ -24,8 +24,9 @@ class StagecoachConfigTest {
         config.http());
     assertEquals("127.0.0.1", config.http().host());
     assertEquals(8080, config.http().port());
-    assertEquals(new StoreConfig(StoreConfig.MEMORY, StoreConfig.DEFAULT_LOG_CAP), config.store());
-    assertEquals(new LockConfig(LockConfig.LOCAL, LockConfig.DEFAULT_TTL), config.locks());
+    assertEquals(new StoreConfig(StoreConfig.MEMORY, null, StoreConfig.DEFAULT_LOG_CAP, StoreConfig.DEFAULT_RETENTION),
+        config.store());
+    assertEquals(new LockConfig(LockConfig.LOCAL, null, LockConfig.DEFAULT_TTL), config.locks());
     assertEquals(new RunnerConfig(RunnerConfig.DEFAULT_CONCURRENCY, RunnerConfig.DEFAULT_LEASE_TTL,
         RunnerConfig.DEFAULT_POLL_INTERVAL, RunnerConfig.DEFAULT_PROGRESS_INTERVAL,
         new Backoff(RunnerConfig.DEFAULT_BACKOFF_BASE, RunnerConfig.DEFAULT_BACKOFF_MAX),
@@ -86,7 +87,10 @@ class StagecoachConfigTest {
       http.maxBodyBytes       | 10
       store.logCap            | 0
       store.kind              | "postgres"
+      store.kind              | "mysql"
+      store.retentionMs       | 5
       locks.backend           | "redis"
+      locks.backend           | "etcd"
       locks.ttlMs             | 50
       runner.concurrency      | -1
       runner.leaseTtlMs       | 99
