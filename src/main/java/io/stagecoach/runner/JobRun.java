@@ -2,6 +2,7 @@ package io.stagecoach.runner;
 
 import io.stagecoach.bus.Addresses;
 import io.stagecoach.bus.EventType;
+import io.stagecoach.job.ErrorCode;
 import io.stagecoach.job.Job;
 import io.stagecoach.job.JobError;
 import io.stagecoach.job.JobJson;
@@ -36,6 +37,8 @@ import org.slf4j.LoggerFactory;
  */
 final class JobRun implements JobReporter {
   private static final Logger LOG = LoggerFactory.getLogger(JobRun.class);
+  private static final long END_WRITE_FIRST_DELAY_MS = 100;
+  private static final long END_WRITE_MAX_DELAY_MS = 2_000;
 
   /** A stage event waiting for the next write, published with the record that write produced. */
   private record StageEvent(EventType type, String stageKey) {
@@ -281,12 +284,9 @@ final class JobRun implements JobReporter {
     }
     finished = true;
     // The last write carries the final stages and logs, after any write still in flight.
+    long deadline = System.currentTimeMillis() + deps.config().leaseTtl().toMillis();
     return lastWrite.transform(ar -> write())
-        .compose(v -> {
-          List<Stage> stages = snapshotStages();
-          Instant now = deps.clock().instant();
-          return deps.store().update(id, stored -> end(stored, outcome, stages, now));
-        })
+        .compose(v -> writeEnd(outcome, deadline, END_WRITE_FIRST_DELAY_MS))
         .onSuccess(ended -> announceEnd(ended, outcome))
         .onFailure(e -> {
           if (!(e instanceof LeaseLost)) {
@@ -295,6 +295,25 @@ final class JobRun implements JobReporter {
         })
         .<Void>mapEmpty()
         .recover(e -> Future.succeededFuture());
+  }
+
+  /**
+   * Writes the end, trying again while the store is unavailable and the lease would still be
+   * valid: a short store outage must not cost a finished job another run.
+   */
+  private Future<Job> writeEnd(Outcome outcome, long deadline, long delayMs) {
+    List<Stage> stages = snapshotStages();
+    Instant now = deps.clock().instant();
+    return deps.store().update(id, stored -> end(stored, outcome, stages, now)).recover(e -> {
+      boolean unavailable = e instanceof StagecoachException se && se.code() == ErrorCode.UNAVAILABLE;
+      if (!unavailable || System.currentTimeMillis() + delayMs > deadline) {
+        return Future.failedFuture(e);
+      }
+      Promise<Job> retried = Promise.promise();
+      deps.vertx().setTimer(delayMs, t -> writeEnd(outcome, deadline, Math.min(delayMs * 2, END_WRITE_MAX_DELAY_MS))
+          .onComplete(retried));
+      return retried.future();
+    });
   }
 
   /** Writes {@code outcome} into the stored record, if this runner still owns it. */
