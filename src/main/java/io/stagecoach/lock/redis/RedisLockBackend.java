@@ -67,7 +67,8 @@ public final class RedisLockBackend implements LockBackend {
 
   /** A backend whose keys and channel all start with {@code namespace}. */
   public static RedisLockBackend create(Vertx vertx, String redisUri, Clock clock, String namespace) {
-    RedisOptions options = new RedisOptions().setConnectionString(redisUri).setMaxWaitingHandlers(1024);
+    RedisOptions options = new RedisOptions().setConnectionString(redisUri)
+        .setMaxPoolSize(8).setMaxPoolWaiting(1024).setMaxWaitingHandlers(1024);
     options.getNetClientOptions().setConnectTimeout(2_000);
     return new RedisLockBackend(vertx, Redis.createClient(vertx, options), clock, namespace);
   }
