@@ -73,4 +73,9 @@ public interface JobStore {
   default Future<Void> listenForWakeups(Runnable onWake) {
     return Future.succeededFuture();
   }
+
+  /** Releases connections and listeners; the store is not used afterwards. */
+  default Future<Void> close() {
+    return Future.succeededFuture();
+  }
 }

@@ -1,0 +1,152 @@
+package io.stagecoach.store.pg;
+
+/**
+ * Every statement {@link PgJobStore} runs, by name. Values always travel as {@code $n} parameters;
+ * "now" is always a parameter too, read from the engine's clock, never the database's.
+ */
+final class JobQueries {
+  private JobQueries() {
+  }
+
+  /** The channel a process notifies when it makes jobs runnable, so other processes' runners wake. */
+  static final String WAKE_CHANNEL = "stagecoach_jobs";
+
+  static final String NOTIFY_WAKE = "NOTIFY " + WAKE_CHANNEL;
+
+  /** Inserts one job; an idempotency key the tenant already used inserts nothing and returns no row. */
+  static final String INSERT = """
+      INSERT INTO stagecoach_jobs (
+        id, type, tenant, status, priority, input, result, error, attempt, max_attempts, timeout_ms,
+        lock_spec, idempotency_key, fingerprint, labels, created_at, run_at, started_at, finished_at,
+        updated_at, version, stages, lease_owner, lease_expires_at)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
+        $21, $22, $23, $24)
+      ON CONFLICT (tenant, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+      RETURNING *
+      """;
+
+  static final String SELECT_BY_IDEMPOTENCY_KEY = """
+      SELECT * FROM stagecoach_jobs WHERE tenant = $1 AND idempotency_key = $2
+      """;
+
+  static final String SELECT_BY_ID = """
+      SELECT * FROM stagecoach_jobs WHERE id = $1
+      """;
+
+  static final String SELECT_BY_ID_FOR_UPDATE = """
+      SELECT * FROM stagecoach_jobs WHERE id = $1 FOR UPDATE
+      """;
+
+  /**
+   * A page, newest first. A null parameter switches its filter off; statements are prepared per
+   * execution (no statement cache), so the planner sees the values and picks the index that fits.
+   */
+  static final String LIST = """
+      SELECT * FROM stagecoach_jobs
+      WHERE ($1::text IS NULL OR tenant = $1)
+        AND ($2::text IS NULL OR status = $2)
+        AND ($3::text IS NULL OR type = $3)
+        AND ($4::jsonb IS NULL OR labels @> $4)
+        AND ($5::uuid IS NULL OR id < $5)
+      ORDER BY id DESC
+      LIMIT $6
+      """;
+
+  /** Writes back every field a mutation may change; type, tenant and createdAt never change. */
+  static final String UPDATE = """
+      UPDATE stagecoach_jobs SET
+        status = $2, priority = $3, input = $4, result = $5, error = $6, attempt = $7,
+        max_attempts = $8, timeout_ms = $9, lock_spec = $10, idempotency_key = $11, fingerprint = $12,
+        labels = $13, run_at = $14, started_at = $15, finished_at = $16, updated_at = $17,
+        version = $18, stages = $19, lease_owner = $20, lease_expires_at = $21
+      WHERE id = $1
+      RETURNING *
+      """;
+
+  /**
+   * Claims due jobs in one statement: $1 now, $2 limit, $3 runner, $4 lease end. SKIP LOCKED lets
+   * concurrent claimers pass over each other's rows instead of waiting or taking them twice.
+   * The SET mirrors {@code Job.claim} and {@code Job.touch}.
+   */
+  static final String CLAIM_DUE = """
+      WITH due AS (
+        SELECT id FROM stagecoach_jobs
+        WHERE status = 'queued' AND run_at <= $1
+        ORDER BY priority DESC, run_at, id
+        LIMIT $2
+        FOR UPDATE SKIP LOCKED
+      )
+      UPDATE stagecoach_jobs AS job SET
+        status = 'running',
+        attempt = job.attempt + 1,
+        started_at = $1,
+        lease_owner = $3,
+        lease_expires_at = $4,
+        version = job.version + 1,
+        updated_at = $1
+      FROM due
+      WHERE job.id = due.id
+      RETURNING job.*
+      """;
+
+  static final String NEXT_RUN_AT = """
+      SELECT min(run_at) AS next_run_at FROM stagecoach_jobs WHERE status = 'queued'
+      """;
+
+  /** Extends the runner's own leases: $1 ids, $2 runner, $3 new lease end. Bookkeeping: no version bump. */
+  static final String RENEW_LEASES = """
+      UPDATE stagecoach_jobs SET lease_expires_at = $3
+      WHERE id = ANY($1) AND lease_owner = $2 AND status IN ('running', 'cancelling')
+      RETURNING *
+      """;
+
+  static final String EXPIRED_LEASES = """
+      SELECT * FROM stagecoach_jobs
+      WHERE status IN ('running', 'cancelling') AND lease_expires_at < $1
+      ORDER BY lease_expires_at
+      LIMIT $2
+      """;
+
+  /** Reserves $2 seqs for job $1 and answers the last one; the row lock orders concurrent appends. */
+  static final String RESERVE_LOG_SEQS = """
+      INSERT INTO stagecoach_job_log_counters AS counter (job_id, last_seq, dropped) VALUES ($1, $2, 0)
+      ON CONFLICT (job_id) DO UPDATE SET last_seq = counter.last_seq + EXCLUDED.last_seq
+      RETURNING last_seq
+      """;
+
+  static final String INSERT_LOG_LINES = """
+      INSERT INTO stagecoach_job_logs (job_id, seq, at, level, stage, message)
+      SELECT $1, line.seq, line.at, line.level, line.stage, line.message
+      FROM unnest($2::bigint[], $3::timestamptz[], $4::text[], $5::text[], $6::text[])
+        AS line (seq, at, level, stage, message)
+      """;
+
+  /**
+   * Drops the lines of job $1 with seq at or below $2 and counts them, plus $3 lines of the batch
+   * that were past the cap before they were ever stored.
+   */
+  static final String DROP_OLD_LOG_LINES = """
+      WITH gone AS (
+        DELETE FROM stagecoach_job_logs WHERE job_id = $1 AND seq <= $2 RETURNING seq
+      )
+      UPDATE stagecoach_job_log_counters
+      SET dropped = dropped + (SELECT count(*) FROM gone) + $3
+      WHERE job_id = $1
+      """;
+
+  /** Lines of job $1 after seq $2, at most $3, with the dropped count; no row when the job has no log. */
+  static final String LOG_PAGE = """
+      SELECT counter.dropped, line.seq, line.at, line.level, line.stage, line.message
+      FROM stagecoach_job_log_counters AS counter
+      LEFT JOIN LATERAL (
+        SELECT seq, at, level, stage, message FROM stagecoach_job_logs
+        WHERE job_id = counter.job_id AND seq > $2
+        ORDER BY seq
+        LIMIT $3
+      ) AS line ON true
+      WHERE counter.job_id = $1
+      ORDER BY line.seq
+      """;
+
+  static final String PING = "SELECT 1";
+}

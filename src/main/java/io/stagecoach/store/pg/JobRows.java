@@ -1,0 +1,166 @@
+package io.stagecoach.store.pg;
+
+import io.stagecoach.job.Job;
+import io.stagecoach.job.JobJson;
+import io.stagecoach.job.JobStatus;
+import io.stagecoach.job.LogLevel;
+import io.stagecoach.job.LogLine;
+import io.stagecoach.job.Param;
+import io.stagecoach.job.Stage;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.UUID;
+
+/** Maps jobs to statement parameters and rows back to jobs. Instants are kept to the millisecond. */
+final class JobRows {
+  private JobRows() {
+  }
+
+  /** Parameters of {@link JobQueries#INSERT}. */
+  static Tuple insertParams(Job job) {
+    return Tuple.tuple()
+        .addValue(UUID.fromString(job.id()))
+        .addValue(job.type())
+        .addValue(job.tenant())
+        .addValue(job.status().wire())
+        .addValue(job.priority())
+        .addValue(job.input())
+        .addValue(job.result())
+        .addValue(job.error() == null ? null : job.error().toJson())
+        .addValue(job.attempt())
+        .addValue(job.maxAttempts())
+        .addValue(job.timeoutMs())
+        .addValue(job.lock() == null ? null : job.lock().toJson())
+        .addValue(job.idempotencyKey())
+        .addValue(job.fingerprint())
+        .addValue(labels(job.labels()))
+        .addValue(timestamp(job.createdAt()))
+        .addValue(timestamp(job.runAt()))
+        .addValue(timestamp(job.startedAt()))
+        .addValue(timestamp(job.finishedAt()))
+        .addValue(timestamp(job.updatedAt()))
+        .addValue(job.version())
+        .addValue(stages(job))
+        .addValue(job.leaseOwner())
+        .addValue(timestamp(job.leaseExpiresAt()));
+  }
+
+  /** Parameters of {@link JobQueries#UPDATE}. */
+  static Tuple updateParams(Job job) {
+    return Tuple.tuple()
+        .addValue(UUID.fromString(job.id()))
+        .addValue(job.status().wire())
+        .addValue(job.priority())
+        .addValue(job.input())
+        .addValue(job.result())
+        .addValue(job.error() == null ? null : job.error().toJson())
+        .addValue(job.attempt())
+        .addValue(job.maxAttempts())
+        .addValue(job.timeoutMs())
+        .addValue(job.lock() == null ? null : job.lock().toJson())
+        .addValue(job.idempotencyKey())
+        .addValue(job.fingerprint())
+        .addValue(labels(job.labels()))
+        .addValue(timestamp(job.runAt()))
+        .addValue(timestamp(job.startedAt()))
+        .addValue(timestamp(job.finishedAt()))
+        .addValue(timestamp(job.updatedAt()))
+        .addValue(job.version())
+        .addValue(stages(job))
+        .addValue(job.leaseOwner())
+        .addValue(timestamp(job.leaseExpiresAt()));
+  }
+
+  /**
+   * A fresh job from a row. The record's fields go through {@link JobJson#fromJson}, the one
+   * mapping of the record; what that mapping leaves out (input kept null, fingerprint, lease) is
+   * set from the row afterwards.
+   */
+  static Job toJob(Row row) {
+    JsonObject record = new JsonObject()
+        .put("id", row.getUUID("id").toString())
+        .put("type", row.getString("type"))
+        .put("tenant", row.getString("tenant"))
+        .put("status", row.getString("status"))
+        .put("priority", row.getInteger("priority"))
+        .put("result", json(row, "result"))
+        .put("error", json(row, "error"))
+        .put("attempt", row.getInteger("attempt"))
+        .put("maxAttempts", row.getInteger("max_attempts"))
+        .put("timeoutMs", row.getLong("timeout_ms"))
+        .put("lock", json(row, "lock_spec"))
+        .put("idempotencyKey", row.getString("idempotency_key"))
+        .put("labels", json(row, "labels"))
+        .put("createdAt", JobJson.instant(instant(row, "created_at")))
+        .put("runAt", JobJson.instant(instant(row, "run_at")))
+        .put("version", row.getLong("version"))
+        .put("stages", row.getValue("stages"));
+    Job job = JobJson.fromJson(record)
+        .input((JsonObject) json(row, "input"))
+        .fingerprint(row.getString("fingerprint"));
+    return job.restore(JobStatus.fromWire(row.getString("status")), row.getInteger("attempt"),
+        instant(row, "started_at"), instant(row, "finished_at"), instant(row, "updated_at"),
+        row.getLong("version"), row.getString("lease_owner"), instant(row, "lease_expires_at"));
+  }
+
+  static LogLine toLogLine(Row row) {
+    String level = row.getString("level");
+    return new LogLine(row.getLong("seq"), instant(row, "at"),
+        level == null ? LogLevel.INFO : LogLevel.fromWire(level), row.getString("stage"), row.getString("message"));
+  }
+
+  /**
+   * Stages as stored: the record's stage JSON plus what it leaves out (weight) and progress unrounded,
+   * in the shape {@link JobJson#fromJson} reads back.
+   */
+  static JsonArray stages(Job job) {
+    JsonArray stages = new JsonArray();
+    for (Stage stage : job.stages()) {
+      JsonArray params = new JsonArray();
+      for (Param param : stage.params()) {
+        params.add(new JsonObject().put("key", param.key()).put("name", param.name()).put("value", param.value()));
+      }
+      stages.add(new JsonObject()
+          .put("key", stage.key())
+          .put("name", stage.name())
+          .put("weight", stage.weight())
+          .put("status", stage.status().wire())
+          .put("progress", stage.progress())
+          .put("startedAt", JobJson.instant(stage.startedAt()))
+          .put("finishedAt", JobJson.instant(stage.finishedAt()))
+          .put("params", params));
+    }
+    return stages;
+  }
+
+  static JsonObject labels(Map<String, String> labels) {
+    return new JsonObject(Map.copyOf(labels));
+  }
+
+  /** The instant as PostgreSQL stores it, cut to the millisecond like every engine timestamp. */
+  static OffsetDateTime timestamp(Instant instant) {
+    return instant == null ? null : OffsetDateTime.ofInstant(millis(instant), ZoneOffset.UTC);
+  }
+
+  static Instant millis(Instant instant) {
+    return instant == null ? null : instant.truncatedTo(ChronoUnit.MILLIS);
+  }
+
+  static Instant instant(Row row, String column) {
+    OffsetDateTime value = row.getOffsetDateTime(column);
+    return value == null ? null : value.toInstant();
+  }
+
+  /** A jsonb column's value: SQL NULL (and a stored JSON null) read as null. */
+  private static Object json(Row row, String column) {
+    Object value = row.getValue(column);
+    return value == Tuple.JSON_NULL ? null : value;
+  }
+}

@@ -1,0 +1,79 @@
+package io.stagecoach.store.pg;
+
+import io.stagecoach.job.ErrorCode;
+import io.stagecoach.job.StagecoachException;
+import io.vertx.core.Future;
+import io.vertx.core.VertxException;
+import io.vertx.pgclient.PgException;
+import java.io.IOException;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Turns what the PostgreSQL client fails with into the contract's errors: a database that cannot
+ * be reached, refuses us or is shutting down is {@code unavailable}; anything else (a bug in a
+ * statement, a constraint) keeps its cause.
+ */
+final class PgFailures {
+  /** SQLSTATE unique_violation. */
+  static final String UNIQUE_VIOLATION = "23505";
+  /** SQLSTATE foreign_key_violation. */
+  static final String FOREIGN_KEY_VIOLATION = "23503";
+
+  private PgFailures() {
+  }
+
+  /**
+   * An exception a caller's code threw inside a transaction (a refusing {@code JobMutation}), carried
+   * through the rollback so that it reaches the caller as it was thrown.
+   */
+  static final class Refused extends RuntimeException {
+    Refused(Throwable cause) {
+      super(null, cause, false, false);
+    }
+  }
+
+  static <T> Future<T> translate(Throwable failure) {
+    return Future.failedFuture(translated(failure));
+  }
+
+  static Throwable translated(Throwable failure) {
+    if (failure instanceof Refused refused) {
+      return refused.getCause();
+    }
+    if (failure instanceof StagecoachException) {
+      return failure;
+    }
+    if (failure instanceof PgException pg) {
+      return isUnavailable(pg.getSqlState()) ? unavailable(failure) : failure;
+    }
+    if (failure instanceof IOException || failure instanceof TimeoutException || failure instanceof VertxException) {
+      // Connection refused or reset, connect or pool-wait timeout, connection closed, pool too busy.
+      return unavailable(failure);
+    }
+    return failure;
+  }
+
+  static boolean isSqlState(Throwable failure, String sqlState) {
+    return failure instanceof PgException pg && sqlState.equals(pg.getSqlState());
+  }
+
+  /**
+   * Connection exceptions (08), invalid authorization (28), unknown database (3D), insufficient
+   * resources such as too many connections (53), operator intervention such as a shutdown (57P).
+   */
+  private static boolean isUnavailable(String sqlState) {
+    return sqlState != null && (sqlState.startsWith("08") || sqlState.startsWith("28") || sqlState.startsWith("3D")
+        || sqlState.startsWith("53") || sqlState.startsWith("57P"));
+  }
+
+  private static StagecoachException unavailable(Throwable cause) {
+    // StagecoachException carries no cause (it is data, without a stack): the message names it.
+    return new StagecoachException(ErrorCode.UNAVAILABLE,
+        "the PostgreSQL job store is unavailable: " + describe(cause));
+  }
+
+  private static String describe(Throwable cause) {
+    String message = cause.getMessage();
+    return cause.getClass().getSimpleName() + (message == null || message.isBlank() ? "" : " (" + message + ")");
+  }
+}

@@ -1,0 +1,475 @@
+package io.stagecoach.store.pg;
+
+import static io.stagecoach.store.pg.JobRows.millis;
+import static io.stagecoach.store.pg.JobRows.timestamp;
+
+import io.stagecoach.job.ErrorCode;
+import io.stagecoach.job.Job;
+import io.stagecoach.job.JobIds;
+import io.stagecoach.job.JobStatus;
+import io.stagecoach.job.LogLine;
+import io.stagecoach.job.StagecoachException;
+import io.stagecoach.store.Inserted;
+import io.stagecoach.store.JobMutation;
+import io.stagecoach.store.JobQuery;
+import io.stagecoach.store.JobStore;
+import io.stagecoach.store.LogPage;
+import io.stagecoach.store.Page;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.pubsub.PgSubscriber;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The shared store: jobs and logs in PostgreSQL, so any number of engine processes can work on
+ * them together. Every timestamp comes from the engine's clock (never the database's), kept to the
+ * millisecond. A lost or refused connection fails the call with {@code unavailable}; nothing waits
+ * without bound: connecting and waiting for a pooled connection both time out, and the wait queue
+ * is bounded.
+ *
+ * <p>Build it with {@link #create}, which migrates the schema first; {@link #close} it when done.
+ * {@link #listenForWakeups} tells a runner when another process made jobs runnable.
+ */
+public final class PgJobStore implements JobStore {
+  /** Time to open a TCP connection to PostgreSQL. Defaults to 5 seconds. */
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+  /** Time a call waits for a pooled connection before failing {@code unavailable}. Defaults to 5 seconds. */
+  public static final Duration DEFAULT_POOL_WAIT_TIMEOUT = Duration.ofSeconds(5);
+  /** Connections in the pool. Defaults to 8. */
+  public static final int DEFAULT_POOL_SIZE = 8;
+  /** Calls that may wait for a pooled connection; more fail at once. Defaults to 1000. */
+  public static final int DEFAULT_MAX_WAIT_QUEUE_SIZE = 1000;
+  /** Longest pause between attempts to re-establish the wake-up subscription. Defaults to 5 seconds. */
+  public static final Duration MAX_RESUBSCRIBE_DELAY = Duration.ofSeconds(5);
+
+  private static final String APPLICATION_NAME = "stagecoach";
+  private static final Comparator<Job> CLAIM_ORDER = Comparator.comparingInt((Job job) -> job.priority()).reversed()
+      .thenComparing((Job job) -> job.runAt()).thenComparing(Job::id);
+
+  private final Vertx vertx;
+  private final Pool pool;
+  private final PgConnectOptions connectOptions;
+  private final Clock clock;
+  private final int logCap;
+  private final List<PgSubscriber> subscribers = new CopyOnWriteArrayList<>();
+
+  private PgJobStore(Vertx vertx, Pool pool, PgConnectOptions connectOptions, Clock clock, int logCap) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.connectOptions = connectOptions;
+    this.clock = clock;
+    this.logCap = logCap;
+  }
+
+  /**
+   * Connects to {@code pgUri} ({@code postgresql://user:password@host:port/database?search_path=...};
+   * query parameters other than the client's own are sent to the server as settings), applies the
+   * migrations the database lacks, and answers the store. Fails with {@code unavailable} when the
+   * URI is malformed or the database cannot be reached.
+   */
+  public static Future<PgJobStore> create(Vertx vertx, String pgUri, Clock clock, int logCap) {
+    PgConnectOptions connectOptions;
+    try {
+      connectOptions = connectOptions(pgUri);
+    } catch (RuntimeException malformed) {
+      // The URI may hold a password: it is not repeated in the message.
+      return Future.failedFuture(new StagecoachException(ErrorCode.UNAVAILABLE,
+          "the PostgreSQL URI is not valid (postgresql://user:password@host:port/database)"));
+    }
+    Pool pool = PgBuilder.pool()
+        .with(new PoolOptions()
+            .setMaxSize(DEFAULT_POOL_SIZE)
+            .setMaxWaitQueueSize(DEFAULT_MAX_WAIT_QUEUE_SIZE)
+            .setConnectionTimeout((int) DEFAULT_POOL_WAIT_TIMEOUT.toMillis())
+            .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS))
+        .with(new NetClientOptions()
+            .setConnectTimeout((int) DEFAULT_CONNECT_TIMEOUT.toMillis())
+            .setTcpKeepAlive(true))
+        .connectingTo(connectOptions)
+        .using(vertx)
+        .build();
+    PgJobStore store = new PgJobStore(vertx, pool, connectOptions, clock, logCap);
+    return new Migrator(vertx, pool).migrate()
+        .recover(PgFailures::translate)
+        .map(applied -> store)
+        .onFailure(e -> pool.close());
+  }
+
+  /** Options from a URI, keeping the client's session defaults when the URI adds settings of its own. */
+  static PgConnectOptions connectOptions(String uri) {
+    PgConnectOptions options = PgConnectOptions.fromUri(Objects.requireNonNull(uri, "uri"));
+    Map<String, String> properties = new HashMap<>(PgConnectOptions.DEFAULT_PROPERTIES);
+    properties.put("application_name", APPLICATION_NAME);
+    options.getProperties().forEach((name, value) -> {
+      if (!value.equals(PgConnectOptions.DEFAULT_PROPERTIES.get(name))) {
+        properties.put(name, value);
+      }
+    });
+    // Statements are prepared per execution: LIST's optional filters are then planned with their values.
+    return options.setProperties(properties).setCachePreparedStatements(false);
+  }
+
+  /** Closes the pool and every wake-up subscription. */
+  @Override
+  public Future<Void> close() {
+    List<Future<Void>> closing = new ArrayList<>();
+    subscribers.forEach(subscriber -> closing.add(subscriber.close()));
+    subscribers.clear();
+    closing.add(pool.close());
+    return Future.join(closing).mapEmpty();
+  }
+
+  /**
+   * Calls {@code onWake} whenever a process inserts jobs or queues one again (PostgreSQL
+   * {@code NOTIFY}), and also each time the subscription is established or re-established, since
+   * notifications sent while it was down are lost. {@code onWake} runs on the context that called
+   * this method (call it from the runner verticle). A dropped connection is re-established with a
+   * growing pause, until {@link #close}. Fails with {@code unavailable} if the first connection
+   * cannot be made.
+   */
+  @Override
+  public Future<Void> listenForWakeups(Runnable onWake) {
+    Context context = vertx.getOrCreateContext();
+    PgSubscriber subscriber = PgSubscriber.subscriber(vertx, connectOptions)
+        .reconnectPolicy(PgJobStore::resubscribeDelayMillis);
+    subscriber.channel(JobQueries.WAKE_CHANNEL)
+        .subscribeHandler(v -> context.runOnContext(run -> onWake.run()))
+        .handler(payload -> context.runOnContext(run -> onWake.run()));
+    subscribers.add(subscriber);
+    return subscriber.connect()
+        .timeout(DEFAULT_CONNECT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+        .recover(e -> {
+          subscribers.remove(subscriber);
+          // A first connection that failed leaves the subscriber open: close it, or it lingers.
+          return subscriber.close().transform(closed -> PgFailures.translate(e));
+        });
+  }
+
+  /** 100 ms after the first failure, doubling up to {@link #MAX_RESUBSCRIBE_DELAY}; never gives up. */
+  static long resubscribeDelayMillis(int attempt) {
+    long delay = 100L << Math.min(attempt, 10);
+    return Math.min(delay, MAX_RESUBSCRIBE_DELAY.toMillis());
+  }
+
+  // ---- insert ----------------------------------------------------------------------------------
+
+  @Override
+  public Future<Inserted> insert(Job job) {
+    return insertAll(List.of(job)).map(inserted -> inserted.get(0));
+  }
+
+  /**
+   * One transaction: every job is inserted in one batch, a job whose idempotency key is taken
+   * inserts nothing and is resolved against the job holding the key (a replay, or a conflict that
+   * rolls the whole batch back). The unique index makes this safe across processes.
+   */
+  @Override
+  public Future<List<Inserted>> insertAll(List<Job> jobs) {
+    if (jobs.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    List<Tuple> rows = new ArrayList<>(jobs.size());
+    try {
+      jobs.forEach(job -> rows.add(JobRows.insertParams(job)));
+    } catch (IllegalArgumentException badId) {
+      return Future.failedFuture(StagecoachException.invalidInput("id", "a job id must be a UUID"));
+    }
+    return pool.withTransaction(conn -> conn.preparedQuery(JobQueries.INSERT).executeBatch(rows)
+            .compose(results -> resolveInserts(conn, jobs, results)))
+        .recover(PgFailures::translate);
+  }
+
+  private static Future<List<Inserted>> resolveInserts(SqlConnection conn, List<Job> jobs, RowSet<Row> results) {
+    List<Inserted> answers = new ArrayList<>(Collections.nCopies(jobs.size(), null));
+    Future<Void> replays = Future.succeededFuture();
+    boolean created = false;
+    RowSet<Row> result = results;
+    for (int i = 0; i < jobs.size(); i++, result = result.next()) {
+      if (result.size() == 1) {
+        answers.set(i, new Inserted(JobRows.toJob(result.iterator().next()), true));
+        created = true;
+        continue;
+      }
+      Job job = jobs.get(i);
+      int index = i;
+      replays = replays.compose(v -> replayOf(conn, job)).map(existing -> {
+        answers.set(index, new Inserted(existing, false));
+        return null;
+      });
+    }
+    Future<Void> done = created ? replays.compose(v -> conn.query(JobQueries.NOTIFY_WAKE).execute()).mapEmpty() : replays;
+    return done.map(v -> answers);
+  }
+
+  /** The job that holds {@code job}'s idempotency key, if their submissions match. */
+  private static Future<Job> replayOf(SqlConnection conn, Job job) {
+    return conn.preparedQuery(JobQueries.SELECT_BY_IDEMPOTENCY_KEY)
+        .execute(Tuple.of(job.tenant(), job.idempotencyKey()))
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            return Future.failedFuture(new IllegalStateException("job " + job.id() + " was neither inserted nor replayed"));
+          }
+          Job existing = JobRows.toJob(rows.iterator().next());
+          if (!Objects.equals(existing.fingerprint(), job.fingerprint())) {
+            return Future.failedFuture(new StagecoachException(ErrorCode.IDEMPOTENCY_CONFLICT,
+                "idempotency key '" + job.idempotencyKey() + "' was used with a different submission"));
+          }
+          return Future.succeededFuture(existing);
+        });
+  }
+
+  // ---- read ------------------------------------------------------------------------------------
+
+  @Override
+  public Future<Job> get(String id) {
+    UUID uuid = uuid(id);
+    if (uuid == null) {
+      return Future.succeededFuture(null);
+    }
+    return pool.preparedQuery(JobQueries.SELECT_BY_ID).execute(Tuple.of(uuid))
+        .map(rows -> rows.size() == 0 ? null : JobRows.toJob(rows.iterator().next()))
+        .recover(PgFailures::translate);
+  }
+
+  @Override
+  public Future<Page<Job>> list(JobQuery query) {
+    if (query.limit() <= 0) {
+      return Future.succeededFuture(new Page<>(List.of(), null));
+    }
+    UUID afterId = null;
+    if (query.afterId() != null) {
+      afterId = uuid(query.afterId());
+      if (afterId == null) {
+        return Future.failedFuture(StagecoachException.invalidInput("cursor", "is not a job id"));
+      }
+    }
+    Tuple params = Tuple.tuple()
+        .addValue(query.tenant())
+        .addValue(query.status() == null ? null : query.status().wire())
+        .addValue(query.type())
+        .addValue(query.labels() == null || query.labels().isEmpty() ? null : JobRows.labels(query.labels()))
+        .addValue(afterId)
+        .addValue(query.limit() + 1);
+    return pool.preparedQuery(JobQueries.LIST).execute(params)
+        .map(rows -> {
+          List<Job> items = new ArrayList<>(Math.min(rows.size(), query.limit()));
+          for (Row row : rows) {
+            if (items.size() == query.limit()) {
+              return new Page<>(items, items.get(items.size() - 1).id());
+            }
+            items.add(JobRows.toJob(row));
+          }
+          return new Page<>(items, (String) null);
+        })
+        .recover(PgFailures::translate);
+  }
+
+  // ---- update ----------------------------------------------------------------------------------
+
+  /**
+   * One transaction: the row is locked ({@code FOR UPDATE}), the mutation runs on the record read
+   * from it, and the result is written back only if the mutation reports a change. A mutation that
+   * throws rolls the transaction back and fails the call with what it threw.
+   */
+  @Override
+  public Future<Job> update(String id, JobMutation mutation) {
+    UUID uuid = uuid(id);
+    if (uuid == null) {
+      return Future.failedFuture(StagecoachException.notFound("job " + id));
+    }
+    return pool.withTransaction(conn -> conn.preparedQuery(JobQueries.SELECT_BY_ID_FOR_UPDATE).execute(Tuple.of(uuid))
+            .compose(rows -> {
+              if (rows.size() == 0) {
+                return Future.failedFuture(StagecoachException.notFound("job " + id));
+              }
+              return apply(conn, rows.iterator().next(), mutation);
+            }))
+        .recover(PgFailures::translate);
+  }
+
+  private Future<Job> apply(SqlConnection conn, Row row, JobMutation mutation) {
+    Job job = JobRows.toJob(row);
+    JobStatus statusBefore = job.status();
+    Instant runAtBefore = job.runAt();
+    try {
+      if (!mutation.apply(job)) {
+        return Future.succeededFuture(JobRows.toJob(row));
+      }
+    } catch (Throwable refused) {
+      return Future.failedFuture(new PgFailures.Refused(refused));
+    }
+    job.touch(clock.instant());
+    Future<Job> saved = conn.preparedQuery(JobQueries.UPDATE).execute(JobRows.updateParams(job))
+        .map(rows -> JobRows.toJob(rows.iterator().next()));
+    boolean runnableAgain = job.status() == JobStatus.QUEUED
+        && (statusBefore != JobStatus.QUEUED || !runAtBefore.equals(job.runAt()));
+    return runnableAgain ? saved.compose(stored -> conn.query(JobQueries.NOTIFY_WAKE).execute().map(stored)) : saved;
+  }
+
+  // ---- claims and leases -----------------------------------------------------------------------
+
+  /** One statement (see {@link JobQueries#CLAIM_DUE}); the answer is in claim order. */
+  @Override
+  public Future<List<Job>> claimDue(String runner, int limit, Duration leaseTtl) {
+    if (limit <= 0) {
+      return Future.succeededFuture(List.of());
+    }
+    Instant now = millis(clock.instant());
+    Tuple params = Tuple.of(timestamp(now), limit, runner, timestamp(now.plus(leaseTtl)));
+    return pool.preparedQuery(JobQueries.CLAIM_DUE).execute(params)
+        .map(rows -> {
+          List<Job> claimed = jobs(rows);
+          claimed.sort(CLAIM_ORDER);
+          return claimed;
+        })
+        .recover(PgFailures::translate);
+  }
+
+  @Override
+  public Future<Instant> nextRunAt() {
+    return pool.preparedQuery(JobQueries.NEXT_RUN_AT).execute()
+        .map(rows -> JobRows.instant(rows.iterator().next(), "next_run_at"))
+        .recover(PgFailures::translate);
+  }
+
+  @Override
+  public Future<List<Job>> renewLeases(String runner, Collection<String> ids, Duration leaseTtl) {
+    UUID[] uuids = ids.stream().map(PgJobStore::uuid).filter(Objects::nonNull).toArray(UUID[]::new);
+    if (uuids.length == 0) {
+      return Future.succeededFuture(List.of());
+    }
+    OffsetDateTime until = timestamp(clock.instant().plus(leaseTtl));
+    return pool.preparedQuery(JobQueries.RENEW_LEASES).execute(Tuple.of(uuids, runner, until))
+        .map(PgJobStore::jobs)
+        .recover(PgFailures::translate);
+  }
+
+  @Override
+  public Future<List<Job>> expiredLeases(Instant now, int limit) {
+    if (limit <= 0) {
+      return Future.succeededFuture(List.of());
+    }
+    return pool.preparedQuery(JobQueries.EXPIRED_LEASES).execute(Tuple.of(timestamp(now), limit))
+        .map(PgJobStore::jobs)
+        .recover(PgFailures::translate);
+  }
+
+  // ---- logs ------------------------------------------------------------------------------------
+
+  /**
+   * One transaction: reserves the seqs on the job's counter row (which orders concurrent appends),
+   * inserts the lines that fall within the cap, then deletes the lines the cap pushes out and counts
+   * them, together with the lines of this batch that were past the cap already. Fails with
+   * {@code not_found} for a job that does not exist.
+   */
+  @Override
+  public Future<Void> appendLogs(String jobId, List<LogLine> lines) {
+    UUID uuid = uuid(jobId);
+    if (uuid == null) {
+      return Future.failedFuture(StagecoachException.notFound("job " + jobId));
+    }
+    if (lines.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    int count = lines.size();
+    return pool.withTransaction(conn -> conn.preparedQuery(JobQueries.RESERVE_LOG_SEQS).execute(Tuple.of(uuid, (long) count))
+            .compose(rows -> {
+              long last = rows.iterator().next().getLong("last_seq");
+              long first = last - count + 1;
+              long dropUpTo = last - logCap;
+              int skipped = (int) Math.max(0, Math.min(count, dropUpTo - first + 1));
+              Future<Void> inserted = skipped == count ? Future.succeededFuture()
+                  : conn.preparedQuery(JobQueries.INSERT_LOG_LINES).execute(logParams(uuid, lines, first, skipped)).mapEmpty();
+              return dropUpTo < 1 ? inserted
+                  : inserted.compose(v -> conn.preparedQuery(JobQueries.DROP_OLD_LOG_LINES)
+                      .execute(Tuple.of(uuid, dropUpTo, (long) skipped))).<Void>mapEmpty();
+            }))
+        .recover(e -> PgFailures.isSqlState(e, PgFailures.FOREIGN_KEY_VIOLATION)
+            ? Future.failedFuture(StagecoachException.notFound("job " + jobId))
+            : PgFailures.translate(e));
+  }
+
+  /** Parameters of {@link JobQueries#INSERT_LOG_LINES}: the lines from index {@code from}, numbered on from {@code firstSeq}. */
+  private static Tuple logParams(UUID jobId, List<LogLine> lines, long firstSeq, int from) {
+    int n = lines.size() - from;
+    Long[] seqs = new Long[n];
+    OffsetDateTime[] ats = new OffsetDateTime[n];
+    String[] levels = new String[n];
+    String[] stages = new String[n];
+    String[] messages = new String[n];
+    for (int i = 0; i < n; i++) {
+      LogLine line = lines.get(from + i);
+      seqs[i] = firstSeq + from + i;
+      ats[i] = timestamp(line.at());
+      levels[i] = line.level() == null ? null : line.level().wire();
+      stages[i] = line.stage();
+      messages[i] = line.message();
+    }
+    return Tuple.of(jobId, seqs, ats, levels, stages, messages);
+  }
+
+  @Override
+  public Future<LogPage> logs(String jobId, long afterSeq, int limit) {
+    UUID uuid = uuid(jobId);
+    if (uuid == null || limit <= 0) {
+      return Future.succeededFuture(new LogPage(List.of(), 0));
+    }
+    return pool.preparedQuery(JobQueries.LOG_PAGE).execute(Tuple.of(uuid, afterSeq, limit))
+        .map(rows -> {
+          long dropped = 0;
+          List<LogLine> items = new ArrayList<>(rows.size());
+          for (Row row : rows) {
+            dropped = row.getLong("dropped");
+            if (row.getValue("seq") != null) {
+              items.add(JobRows.toLogLine(row));
+            }
+          }
+          return new LogPage(items, dropped);
+        })
+        .recover(PgFailures::translate);
+  }
+
+  @Override
+  public Future<Void> ping() {
+    return pool.query(JobQueries.PING).execute().<Void>mapEmpty().recover(PgFailures::translate);
+  }
+
+  // ---- helpers ---------------------------------------------------------------------------------
+
+  private static List<Job> jobs(RowSet<Row> rows) {
+    List<Job> jobs = new ArrayList<>(rows.size());
+    for (Row row : rows) {
+      jobs.add(JobRows.toJob(row));
+    }
+    return jobs;
+  }
+
+  /** The id as a UUID, or null when it cannot be a job id (and so names no job). */
+  private static UUID uuid(String id) {
+    return JobIds.isValid(id) ? UUID.fromString(id) : null;
+  }
+}
