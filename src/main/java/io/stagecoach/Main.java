@@ -15,7 +15,8 @@ public final class Main {
              java -jar stagecoach.jar bench [options]   (bench --help for its options)
         --conf FILE   JSON config (default: conf/config.json if present, else built-in defaults)
       Environment overrides: STAGECOACH_HTTP_HOST, STAGECOACH_HTTP_PORT,
-        STAGECOACH_PG_URI (PostgreSQL store), STAGECOACH_REDIS_URI (Redis locks)""";
+        STAGECOACH_PG_URI (PostgreSQL store), STAGECOACH_REDIS_URI (Redis locks),
+        STAGECOACH_JWT_SECRET (HS256 secret for API tokens; without any key a development token is printed)""";
 
   private Main() {
   }
@@ -39,7 +40,7 @@ public final class Main {
     ConfigLoader.load(vertx, conf)
         .compose(config -> Stagecoach.deploy(vertx, config, new JobTypeRegistry()))
         .onSuccess(engine -> {
-          log.info("Stagecoach started; try: curl http://127.0.0.1:{}/api/v1/job-types", engine.httpPort());
+          announce(engine, log);
           Runtime.getRuntime().addShutdownHook(new Thread(() -> engine.stop()
               .eventually(vertx::close).toCompletionStage().toCompletableFuture().join()));
         })
@@ -47,5 +48,24 @@ public final class Main {
           System.err.println("Stagecoach could not start: " + e.getMessage());
           vertx.close().onComplete(v -> System.exit(1));
         });
+  }
+
+  /** Where to try the API; with development auth, the token to try it with, on stderr where it is seen. */
+  private static void announce(Stagecoach engine, Logger log) {
+    String host = engine.config().http().host();
+    String url = "http://" + ("0.0.0.0".equals(host) || "::".equals(host) ? "127.0.0.1" : host) + ":" + engine.httpPort()
+        + "/api/v1/job-types";
+    engine.developmentToken().ifPresentOrElse(token -> System.err.println("""
+
+        Stagecoach started with development auth: no token keys are configured, so this run signs
+        its own tokens with a throwaway secret. An operator token for tenant "default", valid 24 h:
+
+          export TOKEN=%s
+
+          curl -H "Authorization: Bearer $TOKEN" %s
+
+        For real tokens set STAGECOACH_JWT_SECRET or the "auth" section of the config (README: Security).
+        """.formatted(token, url)),
+        () -> log.info("Stagecoach started; try: curl -H \"Authorization: Bearer $TOKEN\" {}", url));
   }
 }

@@ -12,6 +12,7 @@ import io.stagecoach.runner.JobTypeRegistry;
 import io.stagecoach.runner.demo.DemoJobTypes;
 import io.stagecoach.store.JobStore;
 import io.stagecoach.store.memory.MemoryJobStore;
+import io.stagecoach.store.pg.PgJobStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
@@ -19,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A running engine: the lock manager, the job runner and the REST API, deployed in that order
@@ -48,13 +50,21 @@ public final class Stagecoach {
     if (config.demoTypes()) {
       DemoJobTypes.registerAll(types);
     }
-    JobStore store = new MemoryJobStore(clock, config.store().logCap());
-    Stagecoach engine = new Stagecoach(vertx, config, store, types, clock);
-    return engine.deployAll().map(engine);
+    return openStore(vertx, config, clock).compose(store -> {
+      Stagecoach engine = new Stagecoach(vertx, config, store, types, clock);
+      return engine.deployAll().map(engine).recover(e -> store.close().transform(v -> Future.failedFuture(e)));
+    });
+  }
+
+  private static Future<JobStore> openStore(Vertx vertx, StagecoachConfig config, Clock clock) {
+    if (config.store().isPostgres()) {
+      return PgJobStore.create(vertx, config.store().pgUri(), clock, config.store().logCap()).map(store -> store);
+    }
+    return Future.succeededFuture(new MemoryJobStore(clock, config.store().logCap()));
   }
 
   private Future<Void> deployAll() {
-    api = new ApiVerticle(config.http());
+    api = new ApiVerticle(config.http(), config.auth());
     return vertx.deployVerticle(new LockManagerVerticle(lockBackend()))
         .compose(locks -> {
           deployments.add(0, locks);
@@ -78,8 +88,7 @@ public final class Stagecoach {
    * engine started with {@code runner.concurrency} 0 (an API-only node).
    */
   public Future<Void> addRunner(RunnerConfig runner) {
-    StagecoachConfig withRunner = new StagecoachConfig(config.http(), config.store(), config.locks(), runner,
-        config.jobs(), config.demoTypes());
+    StagecoachConfig withRunner = config.withRunner(runner);
     return vertx.deployVerticle(new JobRunnerVerticle(withRunner, store, types, clock))
         .map(id -> {
           deployments.add(0, id);
@@ -96,12 +105,17 @@ public final class Stagecoach {
     return api.port();
   }
 
-  /** Undeploys in the reverse order of deployment: the API first, the lock manager last. */
+  /** The operator token the API made at start-up when no token keys are configured (development auth). */
+  public Optional<String> developmentToken() {
+    return api.developmentToken();
+  }
+
+  /** Undeploys in the reverse order of deployment, the API first and the lock manager last, then closes the store. */
   public Future<Void> stop() {
     Future<Void> chain = Future.succeededFuture();
     for (String id : List.copyOf(deployments)) {
       chain = chain.compose(v -> vertx.undeploy(id));
     }
-    return chain;
+    return chain.eventually(store::close);
   }
 }

@@ -1,6 +1,19 @@
 package io.stagecoach.api;
 
+import static io.stagecoach.api.auth.Role.SUBMITTER;
+import static io.stagecoach.api.auth.Role.VIEWER;
+import static io.vertx.core.http.HttpMethod.GET;
+import static io.vertx.core.http.HttpMethod.POST;
+
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.stagecoach.api.auth.Access;
+import io.stagecoach.api.auth.Authenticator;
+import io.stagecoach.api.auth.Binding;
+import io.stagecoach.api.auth.Role;
 import io.stagecoach.client.JobClient;
+import io.stagecoach.config.AuthConfig;
+import io.stagecoach.config.ConfigException;
 import io.stagecoach.config.HttpConfig;
 import io.stagecoach.job.ErrorCode;
 import io.stagecoach.job.StagecoachException;
@@ -9,22 +22,39 @@ import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The REST API of SPEC §5 over HTTP; every job operation goes through {@link JobClient}, as a sibling verticle's would. */
+/**
+ * The REST API of SPEC §5 over HTTP; every job operation goes through {@link JobClient}, as a
+ * sibling verticle's would. Every endpoint but health needs a bearer token with the role its
+ * line in {@link #endpoints} names.
+ */
 public final class ApiVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ApiVerticle.class);
   public static final String BASE = "/api/v1";
 
   private final HttpConfig config;
+  private final AuthConfig auth;
+  private Authenticator authenticator;
   private HttpServer server;
 
-  public ApiVerticle(HttpConfig config) {
+  public ApiVerticle(HttpConfig config, AuthConfig auth) {
     this.config = config;
+    this.auth = auth;
   }
 
   /** The port actually bound (useful when configured as 0). */
@@ -32,33 +62,105 @@ public final class ApiVerticle extends VerticleBase {
     return server.actualPort();
   }
 
+  /** The token made at start-up when no token keys are configured (development auth); else empty. */
+  public Optional<String> developmentToken() {
+    return authenticator == null ? Optional.empty() : authenticator.developmentToken();
+  }
+
   @Override
   public Future<?> start() {
-    Router router = routes(new JobRoutes(vertx, JobClient.create(vertx)), new HealthRoutes(vertx));
-    return vertx.createHttpServer()
-        .requestHandler(router)
-        .listen(config.port(), config.host())
+    try {
+      Binding.checkDevelopment(config.host(), auth.isDevelopment());
+    } catch (ConfigException e) {
+      return Future.failedFuture(e);
+    }
+    return Authenticator.create(vertx, auth, Clock.systemUTC())
+        .compose(this::writeDevelopmentToken)
+        .compose(a -> {
+          authenticator = a;
+          Router router = router(new JobRoutes(vertx, JobClient.create(vertx)), new HealthRoutes(vertx));
+          return vertx.createHttpServer()
+              .requestHandler(request -> {
+                SecurityHeaders.apply(request.response().headers());
+                router.handle(request);
+              })
+              .invalidRequestHandler(ApiVerticle::invalidRequest)
+              .listen(config.port(), config.host());
+        })
         .onSuccess(s -> {
           server = s;
           LOG.info("REST API listening on http://{}:{}{}", config.host(), s.actualPort(), BASE);
         });
   }
 
-  private Router routes(JobRoutes jobs, HealthRoutes health) {
+  @Override
+  public Future<?> stop() {
+    if (authenticator != null) {
+      authenticator.close();
+    }
+    return Future.succeededFuture();
+  }
+
+  /** One endpoint: who may call it ({@code role} null: anyone) and what answers it. */
+  private record Endpoint(HttpMethod method, String path, Role role, Handler<RoutingContext> handler) {
+  }
+
+  private static Endpoint open(HttpMethod method, String path, Handler<RoutingContext> handler) {
+    return new Endpoint(method, path, null, handler);
+  }
+
+  private static Endpoint api(HttpMethod method, String path, Role role, Handler<RoutingContext> handler) {
+    return new Endpoint(method, BASE + path, role, handler);
+  }
+
+  /**
+   * Every endpoint: method, path, the least role it needs, handler. {@code GET /metrics}, when it
+   * comes, is {@code open} unless {@code auth.protectMetrics}, when it needs {@code OPERATOR}.
+   */
+  private static List<Endpoint> endpoints(JobRoutes jobs, HealthRoutes health) {
+    return List.of(
+        open(GET, "/health/live", health::live),
+        open(GET, "/health/ready", health::ready),
+        open(GET, BASE + "/health/live", health::live),
+        open(GET, BASE + "/health/ready", health::ready),
+        api(POST, "/jobs", SUBMITTER, jobs::submit),
+        api(POST, "/jobs/batch", SUBMITTER, jobs::submitBatch),
+        api(GET, "/jobs", VIEWER, jobs::list),
+        api(GET, "/jobs/:id", VIEWER, jobs::get),
+        api(GET, "/jobs/:id/logs", VIEWER, jobs::logs),
+        api(POST, "/jobs/:id/cancel", SUBMITTER, jobs::cancel),
+        api(POST, "/jobs/:id/retry", SUBMITTER, jobs::retry),
+        api(GET, "/job-types", VIEWER, jobs::jobTypes));
+  }
+
+  /**
+   * The token first, for every path under {@link #BASE} but the open endpoints there — before the
+   * body is read, so an anonymous caller cannot make the server buffer one; then the body; then
+   * the endpoints. No catch-all route may follow them, or a wrong method would be 404, not 405.
+   */
+  private Router router(JobRoutes jobs, HealthRoutes health) {
     Router router = Router.router(vertx);
+    router.route().handler(AccessLog::handle);
+    if (!auth.corsOrigins().isEmpty()) {
+      router.route().handler(SecurityHeaders.cors(auth.corsOrigins()));
+    }
+    List<Endpoint> endpoints = endpoints(jobs, health);
+    String openUnderBase = endpoints.stream()
+        .filter(e -> e.role() == null && e.path().startsWith(BASE + "/"))
+        .map(e -> Pattern.quote(e.path().substring(BASE.length())))
+        .collect(Collectors.joining("|"));
+    router.routeWithRegex(Pattern.quote(BASE) + "(?!(?:" + openUnderBase + ")$)(?:/.*)?")
+        .handler(Access.authenticate(authenticator));
     router.route().handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()));
-    route(router, HttpMethod.POST, BASE + "/jobs", jobs::submit);
-    route(router, HttpMethod.POST, BASE + "/jobs/batch", jobs::submitBatch);
-    route(router, HttpMethod.GET, BASE + "/jobs", jobs::list);
-    route(router, HttpMethod.GET, BASE + "/jobs/:id", jobs::get);
-    route(router, HttpMethod.GET, BASE + "/jobs/:id/logs", jobs::logs);
-    route(router, HttpMethod.POST, BASE + "/jobs/:id/cancel", jobs::cancel);
-    route(router, HttpMethod.POST, BASE + "/jobs/:id/retry", jobs::retry);
-    route(router, HttpMethod.GET, BASE + "/job-types", jobs::jobTypes);
-    route(router, HttpMethod.GET, BASE + "/health/live", health::live);
-    route(router, HttpMethod.GET, BASE + "/health/ready", health::ready);
-    route(router, HttpMethod.GET, "/health/live", health::live);
-    route(router, HttpMethod.GET, "/health/ready", health::ready);
+    for (Endpoint e : endpoints) {
+      Route route = router.route(e.method(), e.path());
+      if (e.role() != null) {
+        route.handler(Access.require(e.role()));
+      }
+      route.handler(e.handler());
+    }
+    router.route().failureHandler(ctx -> Responses.error(ctx, failureOf(ctx)));
+    router.errorHandler(400, ctx -> Responses.error(ctx, StagecoachException.invalidInput("the request is malformed")));
     router.errorHandler(404, ctx -> Responses.error(ctx, new StagecoachException(ErrorCode.NOT_FOUND,
         "no such endpoint: " + ctx.request().method() + " " + ctx.request().path())));
     router.errorHandler(405, ctx -> Responses.error(ctx, new StagecoachException(ErrorCode.METHOD_NOT_ALLOWED,
@@ -69,19 +171,49 @@ public final class ApiVerticle extends VerticleBase {
     return router;
   }
 
-  private static void route(Router router, HttpMethod method, String path, Handler<RoutingContext> handler) {
-    router.route(method, path).handler(handler).failureHandler(ctx -> Responses.error(ctx, failureOf(ctx)));
-  }
-
   /** The failure a route ended with; a bare status (such as the body limit's 413) becomes its contract error. */
-  private static Throwable failureOf(RoutingContext ctx) {
-    if (ctx.failure() != null) {
-      return ctx.failure();
+  private Throwable failureOf(RoutingContext ctx) {
+    if (ctx.failure() instanceof StagecoachException e) {
+      return e;
     }
     return switch (ctx.statusCode()) {
-      case 413 -> new StagecoachException(ErrorCode.PAYLOAD_TOO_LARGE, "request body is too large");
-      case 400 -> new StagecoachException(ErrorCode.INVALID_INPUT, "bad request");
-      default -> new StagecoachException(ErrorCode.INTERNAL, "internal error");
+      case 413 -> new StagecoachException(ErrorCode.PAYLOAD_TOO_LARGE,
+          "request body is larger than " + config.maxBodyBytes() + " bytes");
+      case 400 -> StagecoachException.invalidInput("the request is malformed");
+      case 403 -> new StagecoachException(ErrorCode.FORBIDDEN, "this origin may not call the API");
+      default -> ctx.failure() != null ? ctx.failure() : new StagecoachException(ErrorCode.INTERNAL, "internal error");
     };
+  }
+
+  /** A request Netty could not decode (a line or headers too long, bad HTTP): a JSON error, then the connection closes. */
+  private static void invalidRequest(HttpServerRequest request) {
+    Throwable cause = request.decoderResult().cause();
+    int status = cause instanceof TooLongHttpLineException ? 414 : cause instanceof TooLongHttpHeaderException ? 431 : 400;
+    String message = switch (status) {
+      case 414 -> "the request line is too long";
+      case 431 -> "the request headers are too large";
+      default -> "the request is not valid HTTP";
+    };
+    SecurityHeaders.apply(request.response().headers());
+    request.response().setStatusCode(status).putHeader("Content-Type", Responses.JSON)
+        .end(StagecoachException.invalidInput(message).toJson().encode())
+        .onComplete(v -> request.connection().close());
+  }
+
+  /** Writes the development token to {@code auth.devTokenFile}, readable by its owner only, when one is set. */
+  private Future<Authenticator> writeDevelopmentToken(Authenticator authenticator) {
+    String file = auth.devTokenFile();
+    if (file == null || authenticator.developmentToken().isEmpty()) {
+      return Future.succeededFuture(authenticator);
+    }
+    String token = authenticator.developmentToken().get();
+    return vertx.executeBlocking(() -> {
+      Path path = Path.of(file);
+      Files.deleteIfExists(path);
+      Files.createFile(path, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.writeString(path, token + "\n");
+      return authenticator;
+    }).recover(e -> Future.failedFuture(new ConfigException(
+        "auth.devTokenFile " + file + " cannot be written: " + e.getMessage())));
   }
 }

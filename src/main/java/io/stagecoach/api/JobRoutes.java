@@ -1,13 +1,15 @@
 package io.stagecoach.api;
 
+import io.stagecoach.api.auth.Access;
+import io.stagecoach.api.auth.Caller;
 import io.stagecoach.bus.Addresses;
 import io.stagecoach.client.JobClient;
 import io.stagecoach.job.ErrorCode;
+import io.stagecoach.job.JobIds;
 import io.stagecoach.job.StagecoachException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -15,10 +17,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
-/** The job endpoints; each turns a request into one {@link JobClient} call and its answer into JSON. */
+/**
+ * The job endpoints; each turns a request into one {@link JobClient} call and its answer into JSON.
+ * A non-operator's calls go through {@code JobClient.forTenant(its tenant)}, so the job service
+ * keeps it to its own tenant's jobs; only an operator may name a tenant.
+ */
 final class JobRoutes {
   /** The longest a {@code waitMs} long poll is held; longer asks are cut to it. */
   static final long MAX_WAIT_MS = 60_000;
+  /** Most {@code label=k:v} filters one list request may carry. */
+  static final int MAX_LABEL_FILTERS = 32;
+  private static final String TENANT = "tenant";
   private static final Set<String> BATCH_FIELDS = Set.of("jobs");
 
   private final Vertx vertx;
@@ -29,8 +38,30 @@ final class JobRoutes {
     this.jobs = jobs;
   }
 
+  /** The client this caller's requests go through: every tenant for an operator, its own for anyone else. */
+  private JobClient client(RoutingContext ctx) {
+    Caller caller = Access.caller(ctx);
+    return caller.isOperator() ? jobs : jobs.forTenant(caller.tenant());
+  }
+
+  /**
+   * A submission's tenant: an operator's choice (its own tenant when it names none); anyone else
+   * may not name one at all.
+   */
+  private static JsonObject withTenant(RoutingContext ctx, JsonObject submission, String field) {
+    Caller caller = Access.caller(ctx);
+    if (!submission.containsKey(TENANT)) {
+      return caller.isOperator() ? submission.put(TENANT, caller.tenant()) : submission;
+    }
+    if (!caller.isOperator()) {
+      throw new StagecoachException(ErrorCode.FORBIDDEN, field + ": only an operator may name a tenant; "
+          + "jobs go to the token's tenant", new JsonObject().put("field", field));
+    }
+    return submission;
+  }
+
   void submit(RoutingContext ctx) {
-    JsonObject body = bodyObject(ctx);
+    JsonObject body = withTenant(ctx, bodyObject(ctx), TENANT);
     String header = ctx.request().getHeader("Idempotency-Key");
     if (header != null) {
       Object inBody = body.getValue("idempotencyKey");
@@ -39,7 +70,7 @@ final class JobRoutes {
       }
       body.put("idempotencyKey", header);
     }
-    jobs.submit(body).onSuccess(submitted -> {
+    client(ctx).submit(body).onSuccess(submitted -> {
       JsonObject job = submitted.job();
       ctx.response()
           .putHeader("Location", ApiVerticle.BASE + "/jobs/" + submitted.id())
@@ -64,22 +95,22 @@ final class JobRoutes {
       if (!(array.getValue(i) instanceof JsonObject submission)) {
         throw StagecoachException.invalidInput("jobs[" + i + "]", "must be a JSON object");
       }
-      submissions.add(submission);
+      submissions.add(withTenant(ctx, submission, "jobs[" + i + "].tenant"));
     }
-    jobs.submitBatch(submissions)
+    client(ctx).submitBatch(submissions)
         .onSuccess(ids -> Responses.json(ctx, 202, new JsonObject().put("ids", new JsonArray(ids))))
         .onFailure(ctx::fail);
   }
 
   void get(RoutingContext ctx) {
-    String id = ctx.pathParam("id");
+    String id = jobId(ctx);
     String ifNoneMatch = ctx.request().getHeader("If-None-Match");
     long waitMs = Math.min(MAX_WAIT_MS, Query.whole(ctx, "waitMs", 0, 0, Long.MAX_VALUE));
     if (ifNoneMatch != null && waitMs > 0) {
       longPoll(ctx, id, ifNoneMatch, waitMs);
       return;
     }
-    jobs.get(id).onSuccess(job -> answerJob(ctx, job, ifNoneMatch)).onFailure(ctx::fail);
+    client(ctx).get(id).onSuccess(job -> answerJob(ctx, job, ifNoneMatch)).onFailure(ctx::fail);
   }
 
   /**
@@ -87,6 +118,7 @@ final class JobRoutes {
    * pass. Listening starts before the first read, so a change in between is not missed.
    */
   private void longPoll(RoutingContext ctx, String id, String ifNoneMatch, long waitMs) {
+    JobClient scoped = client(ctx);
     MessageConsumer<JsonObject> changes = vertx.eventBus().consumer(Addresses.jobEvents(id));
     long[] timer = {-1};
     // An event can arrive while the first read is in flight, and both then see a change: answer once.
@@ -98,7 +130,7 @@ final class JobRoutes {
       finished[0] = true;
       vertx.cancelTimer(timer[0]);
       changes.unregister();
-      jobs.get(id).onSuccess(job -> answerJob(ctx, job, ifNoneMatch)).onFailure(ctx::fail);
+      scoped.get(id).onSuccess(job -> answerJob(ctx, job, ifNoneMatch)).onFailure(ctx::fail);
     };
     changes.handler(event -> {
       if (!matches(ifNoneMatch, etag(event.body().getJsonObject("data")))) {
@@ -111,7 +143,7 @@ final class JobRoutes {
       changes.unregister();
     });
     changes.completion()
-        .compose(v -> jobs.get(id))
+        .compose(v -> scoped.get(id))
         .onSuccess(job -> {
           if (!matches(ifNoneMatch, etag(job))) {
             finish.run();
@@ -139,40 +171,52 @@ final class JobRoutes {
   }
 
   void list(RoutingContext ctx) {
+    String tenant = ctx.queryParams().get(TENANT);
+    if (tenant != null && !Access.caller(ctx).isOperator()) {
+      throw new StagecoachException(ErrorCode.FORBIDDEN, "tenant: only an operator may name a tenant",
+          new JsonObject().put("field", TENANT));
+    }
+    List<String> labelFilters = ctx.queryParams().getAll("label");
+    if (labelFilters.size() > MAX_LABEL_FILTERS) {
+      throw StagecoachException.invalidInput("label", "at most " + MAX_LABEL_FILTERS + " label filters");
+    }
     JsonObject query = new JsonObject()
         .put("status", ctx.queryParams().get("status"))
         .put("type", ctx.queryParams().get("type"))
         .put("cursor", ctx.queryParams().get("cursor"))
         .put("limit", Query.whole(ctx, "limit", 50, 1, 500));
     JsonObject labels = new JsonObject();
-    for (String label : ctx.queryParams().getAll("label")) {
+    for (String label : labelFilters) {
       int colon = label.indexOf(':');
       if (colon <= 0) {
         throw StagecoachException.invalidInput("label", "must be name:value, not '" + label + "'");
       }
       labels.put(label.substring(0, colon), label.substring(colon + 1));
     }
-    jobs.list(query.put("labels", labels)).onSuccess(page -> Responses.json(ctx, 200, page)).onFailure(ctx::fail);
+    if (tenant != null) {
+      query.put(TENANT, tenant);
+    }
+    client(ctx).list(query.put("labels", labels)).onSuccess(page -> Responses.json(ctx, 200, page)).onFailure(ctx::fail);
   }
 
   void logs(RoutingContext ctx) {
     long afterSeq = Query.whole(ctx, "afterSeq", 0, 0, Long.MAX_VALUE);
     int limit = (int) Query.whole(ctx, "limit", 100, 1, 1000);
-    jobs.logs(ctx.pathParam("id"), afterSeq, limit)
+    client(ctx).logs(jobId(ctx), afterSeq, limit)
         .onSuccess(page -> Responses.json(ctx, 200, page))
         .onFailure(ctx::fail);
   }
 
   void cancel(RoutingContext ctx) {
-    accepted(ctx, jobs.cancel(ctx.pathParam("id")));
+    accepted(ctx, client(ctx).cancel(jobId(ctx)));
   }
 
   void retry(RoutingContext ctx) {
-    accepted(ctx, jobs.retry(ctx.pathParam("id")));
+    accepted(ctx, client(ctx).retry(jobId(ctx)));
   }
 
   void jobTypes(RoutingContext ctx) {
-    jobs.jobTypes().onSuccess(types -> Responses.json(ctx, 200, types)).onFailure(ctx::fail);
+    client(ctx).jobTypes().onSuccess(types -> Responses.json(ctx, 200, types)).onFailure(ctx::fail);
   }
 
   private static void accepted(RoutingContext ctx, Future<JsonObject> job) {
@@ -182,22 +226,18 @@ final class JobRoutes {
     }).onFailure(ctx::fail);
   }
 
-  /** The request body as a JSON object: {@code invalid_json} if it does not parse, {@code invalid_input} if not an object. */
+  /** The request body as a JSON object within {@link JsonLimits}. */
   private static JsonObject bodyObject(RoutingContext ctx) {
-    String text = ctx.body().asString();
-    if (text == null || text.isBlank()) {
-      throw StagecoachException.invalidInput("the request body must be a JSON object");
+    return JsonLimits.parseObject(ctx.body().asString());
+  }
+
+  /** The {@code :id} path parameter, which must be a job id (a lower-case UUID). */
+  private static String jobId(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    if (!JobIds.isValid(id)) {
+      throw StagecoachException.invalidInput("id", "must be a job id (a UUID)");
     }
-    Object parsed;
-    try {
-      parsed = io.vertx.core.json.Json.decodeValue(text);
-    } catch (DecodeException e) {
-      throw new StagecoachException(ErrorCode.INVALID_JSON, "the request body is not valid JSON");
-    }
-    if (!(parsed instanceof JsonObject object)) {
-      throw StagecoachException.invalidInput("the request body must be a JSON object");
-    }
-    return object;
+    return id;
   }
 
   static String etag(JsonObject job) {

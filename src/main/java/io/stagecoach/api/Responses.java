@@ -1,5 +1,6 @@
 package io.stagecoach.api;
 
+import io.stagecoach.api.auth.Access;
 import io.stagecoach.bus.BusErrors;
 import io.stagecoach.job.ErrorCode;
 import io.stagecoach.job.StagecoachException;
@@ -27,6 +28,11 @@ final class Responses {
     StagecoachException error = failure instanceof StagecoachException e ? e : BusErrors.toStagecoach(failure);
     if (error.code() == ErrorCode.INTERNAL) {
       LOG.error("{} {} failed", ctx.request().method(), ctx.request().path(), failure);
+      // Whatever the failure said stays in the log: it may name classes, hosts or queries.
+      error = new StagecoachException(ErrorCode.INTERNAL, "internal error");
+    }
+    if (error.code() == ErrorCode.UNAUTHORIZED && ctx.response().headers().get(Access.WWW_AUTHENTICATE) == null) {
+      ctx.response().putHeader(Access.WWW_AUTHENTICATE, Access.CHALLENGE);
     }
     json(ctx, error.code().httpStatus(), error.toJson());
   }

@@ -26,7 +26,8 @@ public final class ConfigLoader {
       "STAGECOACH_HTTP_PORT", Map.of("http.port", VALUE),
       // Naming a database or a Redis is choosing that backend.
       "STAGECOACH_PG_URI", Map.of("store.pgUri", VALUE, "store.kind", "postgres"),
-      "STAGECOACH_REDIS_URI", Map.of("locks.redisUri", VALUE, "locks.backend", "redis"));
+      "STAGECOACH_REDIS_URI", Map.of("locks.redisUri", VALUE, "locks.backend", "redis"),
+      "STAGECOACH_JWT_SECRET", Map.of("auth.hs256Secret", VALUE));
 
   private ConfigLoader() {
   }

@@ -24,6 +24,11 @@ public record RunnerConfig(int concurrency, Duration leaseTtl, Duration pollInte
   public static final Duration DEFAULT_BACKOFF_MAX = Duration.ofMinutes(10);
   public static final Duration DEFAULT_LOCK_WAIT_RECHECK = Duration.ofSeconds(5);
 
+  /** The same settings with another concurrency. */
+  public RunnerConfig withConcurrency(int value) {
+    return new RunnerConfig(value, leaseTtl, pollInterval, progressInterval, backoff, lockWaitRecheck);
+  }
+
   static RunnerConfig read(Section s) {
     Duration min = Duration.ofMillis(1);
     return new RunnerConfig(

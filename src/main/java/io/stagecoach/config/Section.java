@@ -1,8 +1,11 @@
 package io.stagecoach.config;
 
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.json.JsonArray;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -82,6 +85,43 @@ final class Section {
 
   Duration millis(String key, Duration fallback, Duration min) {
     return Duration.ofMillis(number(key, fallback.toMillis(), min.toMillis(), Long.MAX_VALUE / 2));
+  }
+
+  /** A list of non-empty strings; a single string is a list of one. Empty when the key is absent. */
+  List<String> strings(String key) {
+    known.add(key);
+    Object value = json.getValue(key);
+    if (value == null) {
+      return List.of();
+    }
+    List<String> strings = new ArrayList<>();
+    for (Object item : value instanceof JsonArray array ? array : new JsonArray().add(value)) {
+      if (!(item instanceof String s) || s.isBlank()) {
+        throw new ConfigException(name(key) + " must be a string or a list of non-empty strings");
+      }
+      strings.add(s);
+    }
+    return List.copyOf(strings);
+  }
+
+  /** A list of objects, each read as its own section named {@code key[i]}. Empty when the key is absent. */
+  List<Section> sections(String key) {
+    known.add(key);
+    Object value = json.getValue(key);
+    if (value == null) {
+      return List.of();
+    }
+    if (!(value instanceof JsonArray array)) {
+      throw new ConfigException(name(key) + " must be a list of objects");
+    }
+    List<Section> sections = new ArrayList<>();
+    for (int i = 0; i < array.size(); i++) {
+      if (!(array.getValue(i) instanceof JsonObject item)) {
+        throw new ConfigException(name(key) + "[" + i + "] must be an object");
+      }
+      sections.add(new Section(name(key) + "[" + i + "]", item));
+    }
+    return sections;
   }
 
   void rejectUnknownKeys() {

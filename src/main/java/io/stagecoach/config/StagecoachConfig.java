@@ -6,9 +6,10 @@ import io.vertx.core.json.JsonObject;
  * The whole configuration, parsed and validated before anything deploys.
  *
  * @param demoTypes whether the demo job types ({@code demo.*}) are registered; defaults to true
+ * @param auth how REST callers are authenticated; defaults to development auth (see {@link AuthConfig})
  */
 public record StagecoachConfig(HttpConfig http, StoreConfig store, LockConfig locks,
-    RunnerConfig runner, JobDefaults jobs, boolean demoTypes) {
+    RunnerConfig runner, JobDefaults jobs, boolean demoTypes, AuthConfig auth) {
 
   /** Parses the merged config JSON; an unknown key or a bad value is a {@link ConfigException}. */
   public static StagecoachConfig fromJson(JsonObject json) {
@@ -19,9 +20,15 @@ public record StagecoachConfig(HttpConfig http, StoreConfig store, LockConfig lo
         read(root.section("locks"), LockConfig::read),
         read(root.section("runner"), RunnerConfig::read),
         read(root.section("jobs"), JobDefaults::read),
-        root.bool("demoTypes", true));
+        root.bool("demoTypes", true),
+        read(root.section("auth"), AuthConfig::read));
     root.rejectUnknownKeys();
     return config;
+  }
+
+  /** The same configuration with another runner section. */
+  public StagecoachConfig withRunner(RunnerConfig otherRunner) {
+    return new StagecoachConfig(http, store, locks, otherRunner, jobs, demoTypes, auth);
   }
 
   /** All defaults: the embedded engine. */

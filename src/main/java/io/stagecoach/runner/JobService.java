@@ -224,8 +224,7 @@ final class JobService {
 
   /** The job the request names, if the request's tenant may see it; otherwise {@code not_found}. */
   private Future<Job> visibleJob(JsonObject body) {
-    String id = body.getString("id");
-    if (!JobIds.isValid(id)) {
+    if (!(body.getValue("id") instanceof String id) || !JobIds.isValid(id)) {
       return Future.failedFuture(StagecoachException.invalidInput("id", "must be a job id (a UUID)"));
     }
     String tenant = body.getString("tenant");

@@ -130,8 +130,9 @@ final class Submissions {
     if (!(value instanceof Number number) || number.doubleValue() != Math.rint(number.doubleValue())) {
       throw StagecoachException.invalidInput(field, "must be a whole number");
     }
-    long n = ((Number) value).longValue();
-    if (n < min || n > max) {
+    // Compared as a double first: longValue() of a number past the long range wraps around.
+    long n = number.longValue();
+    if (number.doubleValue() < min || number.doubleValue() > max || n < min || n > max) {
       throw StagecoachException.invalidInput(field, "must be between " + min + " and " + max);
     }
     return n;

@@ -8,8 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.stagecoach.config.HttpConfig;
+import io.stagecoach.config.StagecoachConfig;
 import io.stagecoach.runner.JobTypeRegistry;
 import io.stagecoach.testing.TestEngine;
+import io.stagecoach.testing.Tokens;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -141,7 +143,8 @@ class ErrorsApiTest {
     String chunk = "x".repeat(1024);
     rest.refused(() -> client.request(HttpMethod.POST, engine.port, "127.0.0.1", JOBS)
             .compose(request -> {
-              request.setChunked(true).putHeader("Content-Type", "application/json");
+              request.setChunked(true).putHeader("Content-Type", "application/json")
+                  .putHeader("Authorization", "Bearer " + engine.operatorToken);
               request.write("{\"type\":\"demo.noop\",\"input\":{\"pad\":\"");
               for (int i = 0; i < 2 * MAX_BODY_BYTES / chunk.length(); i++) {
                 request.write(chunk);
@@ -174,15 +177,16 @@ class ErrorsApiTest {
         })));
   }
 
-  @Test
-  @DisplayName("a body nested deeper than the parser allows is 400 invalid_json, not a crash; one 50 deep is accepted")
-  void deepNesting(VertxTestContext test) {
-    String tooDeep = "{\"type\":\"demo.noop\",\"input\":{\"a\":" + "[".repeat(1_500) + "]".repeat(1_500) + "}}";
+  @ParameterizedTest(name = "{0} levels")
+  @ValueSource(ints = {65, 1_500})
+  @DisplayName("a body nested deeper than 64 levels is 400 invalid_input, not a crash; one 52 deep is accepted")
+  void deepNesting(int depth, VertxTestContext test) {
+    String tooDeep = "{\"type\":\"demo.noop\",\"input\":{\"a\":" + "[".repeat(depth - 2) + "]".repeat(depth - 2) + "}}";
     String fine = "{\"type\":\"demo.noop\",\"input\":{\"a\":" + "[".repeat(50) + "]".repeat(50) + "}}";
     test.verify(() -> assertTrue(tooDeep.length() < MAX_BODY_BYTES, "refused for its depth, not its size"));
     rest.refused(() -> rest.post(JOBS, tooDeep))
         .compose(r -> {
-          test.verify(() -> assertError(r, 400, "invalid_json"));
+          test.verify(() -> assertError(r, 400, "invalid_input"));
           return rest.post(JOBS, fine);
         })
         .onComplete(test.succeeding(r -> test.verify(() -> {
@@ -195,10 +199,12 @@ class ErrorsApiTest {
   @DisplayName("an API whose engine is not there answers 503 unavailable, and stays live")
   void unavailable(VertxTestContext test) {
     bare = Vertx.vertx();
-    ApiVerticle api = new ApiVerticle(new HttpConfig("127.0.0.1", 0, HttpConfig.DEFAULT_MAX_BODY_BYTES));
+    ApiVerticle api = new ApiVerticle(new HttpConfig("127.0.0.1", 0, HttpConfig.DEFAULT_MAX_BODY_BYTES),
+        StagecoachConfig.fromJson(TestEngine.config(new JsonObject())).auth());
     bare.deployVerticle(api).compose(id -> {
       Rest alone = new Rest(bare,
-          WebClient.create(bare, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(api.port())));
+          WebClient.create(bare, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(api.port())),
+          Tokens.operator());
       return Future.all(
           alone.get("/api/v1/health/ready"),
           alone.get(JOBS),

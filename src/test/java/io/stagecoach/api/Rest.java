@@ -29,44 +29,67 @@ final class Rest {
 
   private final Vertx vertx;
   private final WebClient http;
+  /** The bearer token sent with every request; null sends none. */
+  private final String token;
+  /** An operator's token, with which {@link #jobCount()} sees every tenant's jobs. */
+  private final String operatorToken;
 
+  /** As the engine's operator, through a client that adds no token of its own. */
   Rest(TestEngine engine) {
-    this(engine.vertx, engine.http);
+    this(engine.vertx, engine.anonymousHttp, engine.operatorToken);
   }
 
-  Rest(Vertx vertx, WebClient http) {
+  /** As {@code operatorToken}'s holder. */
+  Rest(Vertx vertx, WebClient http, String operatorToken) {
+    this(vertx, http, operatorToken, operatorToken);
+  }
+
+  private Rest(Vertx vertx, WebClient http, String token, String operatorToken) {
     this.vertx = vertx;
     this.http = http;
+    this.token = token;
+    this.operatorToken = operatorToken;
+  }
+
+  /** The same API, with {@code otherToken} (null: none) on every request. */
+  Rest as(String otherToken) {
+    return new Rest(vertx, http, otherToken, operatorToken);
+  }
+
+  Rest anonymous() {
+    return as(null);
   }
 
   Future<HttpResponse<Buffer>> get(String uri) {
-    return http.get(uri).send();
+    return prepare(HttpMethod.GET, uri).send();
   }
 
   Future<HttpResponse<Buffer>> get(String uri, String ifNoneMatch) {
-    return http.get(uri).putHeader("If-None-Match", ifNoneMatch).send();
+    return prepare(HttpMethod.GET, uri).putHeader("If-None-Match", ifNoneMatch).send();
   }
 
   Future<HttpResponse<Buffer>> post(String uri, JsonObject body) {
-    return http.post(uri).sendJsonObject(body);
+    return prepare(HttpMethod.POST, uri).sendJsonObject(body);
   }
 
   /** Sends {@code text} as it is, labelled JSON: for bodies a JsonObject cannot hold. */
   Future<HttpResponse<Buffer>> post(String uri, String text) {
-    return http.post(uri).putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer(text));
+    return prepare(HttpMethod.POST, uri).putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer(text));
   }
 
   /** POST with no body at all: the action endpoints. */
   Future<HttpResponse<Buffer>> post(String uri) {
-    return http.post(uri).send();
+    return prepare(HttpMethod.POST, uri).send();
   }
 
   Future<HttpResponse<Buffer>> request(HttpMethod method, String uri) {
-    return http.request(method, uri).send();
+    return prepare(method, uri).send();
   }
 
+  /** A request with this Rest's token, to add headers to before sending. */
   HttpRequest<Buffer> prepare(HttpMethod method, String uri) {
-    return http.request(method, uri);
+    HttpRequest<Buffer> request = http.request(method, uri);
+    return token == null ? request : request.putHeader("Authorization", "Bearer " + token);
   }
 
   /** Submits and expects {@code 202}; the created record. */
@@ -94,9 +117,9 @@ final class Rest {
     return awaitJob(id, job -> status.equals(job.getString("status")));
   }
 
-  /** How many jobs the engine holds, as {@code GET /jobs?limit=500} lists them. */
+  /** How many jobs the engine holds (every tenant's), as {@code GET /jobs?limit=500} lists them to an operator. */
   Future<Integer> jobCount() {
-    return get(ALL_JOBS).map(r -> {
+    return as(operatorToken).get(ALL_JOBS).map(r -> {
       assertStatus(r, 200);
       return r.bodyAsJsonObject().getJsonArray("items").size();
     });
