@@ -1,7 +1,6 @@
 package io.stagecoach.bench;
 
 import io.stagecoach.Stagecoach;
-import io.stagecoach.config.RunnerConfig;
 import io.stagecoach.config.StagecoachConfig;
 import io.stagecoach.runner.JobTypeRegistry;
 import io.vertx.core.Context;
@@ -88,7 +87,7 @@ public final class Bench {
       Completions completions = await(onContext(context, () -> Completions.listen(vertx)));
       long t1 = System.nanoTime();
       Future<Void> done = onContext(context, () -> completions.count(n));
-      await(engine.addRunner(runner(options.concurrency())));
+      await(engine.addRunner(engine.config().runner().withConcurrency(options.concurrency())));
       await(done);
       double seconds = (System.nanoTime() - t1) / 1e9;
       await(completions.close());
@@ -138,23 +137,18 @@ public final class Bench {
   private StagecoachConfig config(int concurrency) {
     JsonObject json = new JsonObject()
         .put("http", new JsonObject().put("port", 0))
-        .put("runner", runnerJson(concurrency));
+        .put("runner", new JsonObject().put("concurrency", concurrency));
     if ("postgres".equals(options.store())) {
       json.put("store", new JsonObject().put("kind", "postgres").put("pgUri", options.pgUri()));
     }
     return StagecoachConfig.fromJson(json);
   }
 
-  private RunnerConfig runner(int concurrency) {
-    return config(concurrency).runner();
-  }
-
-  private static JsonObject runnerJson(int concurrency) {
-    return new JsonObject().put("concurrency", concurrency);
-  }
-
   private Submitter submitter(Stagecoach engine) {
-    return "rest".equals(options.path()) ? Submitter.rest(vertx, engine.httpPort()) : Submitter.bus(vertx);
+    // The bench engine runs with development auth: its own operator token opens the API.
+    return "rest".equals(options.path())
+        ? Submitter.rest(vertx, engine.httpPort(), engine.developmentToken().orElseThrow())
+        : Submitter.bus(vertx);
   }
 
   private static <T> Future<T> onContext(Context context, java.util.function.Supplier<Future<T>> action) {

@@ -65,7 +65,8 @@ interface Submitter {
     };
   }
 
-  static Submitter rest(Vertx vertx, int port) {
+  /** HTTP with keep-alive, authenticated with {@code token}. */
+  static Submitter rest(Vertx vertx, int port, String token) {
     HttpClient http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true)
         .setDefaultHost("127.0.0.1").setDefaultPort(port), new PoolOptions().setHttp1MaxSize(8));
     return new Submitter() {
@@ -85,7 +86,9 @@ interface Submitter {
 
       private Future<Buffer> post(String uri, Buffer body) {
         return http.request(new RequestOptions().setMethod(HttpMethod.POST).setURI(uri))
-            .compose(req -> req.putHeader("Content-Type", "application/json").send(body))
+            .compose(req -> req.putHeader("Content-Type", "application/json")
+                .putHeader("Authorization", "Bearer " + token)
+                .send(body))
             .compose(resp -> resp.body().compose(b -> resp.statusCode() / 100 == 2
                 ? Future.succeededFuture(b)
                 : Future.failedFuture("HTTP " + resp.statusCode() + ": " + b)));

@@ -1,0 +1,116 @@
+package io.stagecoach.durable;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.stagecoach.Main;
+import io.stagecoach.Stagecoach;
+import io.stagecoach.client.JobClient;
+import io.stagecoach.runner.JobTypeRegistry;
+import io.stagecoach.testing.Await;
+import io.stagecoach.testing.PgTestSchema;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(VertxExtension.class)
+@DisplayName("Crash safety: an engine process killed with SIGKILL")
+class CrashTest {
+  private static final int JOBS = 6;
+  private Process child;
+  private Stagecoach survivor;
+  private PgTestSchema schema;
+
+  @AfterEach
+  void stop(Vertx vertx, VertxTestContext test) {
+    if (child != null) {
+      child.destroyForcibly();
+    }
+    (survivor == null ? Future.<Void>succeededFuture() : survivor.stop())
+        .eventually(() -> schema == null ? Future.succeededFuture() : schema.drop(vertx))
+        .onComplete(test.succeedingThenComplete());
+  }
+
+  /** Starts {@code java io.stagecoach.Main} in a process of its own, on the shared store. */
+  private Process startChild(Path conf, Path log) throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ProcessBuilder builder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+        Main.class.getName(), "--conf", conf.toString());
+    builder.redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().remove("STAGECOACH_PG_URI");
+    builder.environment().remove("STAGECOACH_REDIS_URI");
+    return builder.start();
+  }
+
+  @Test
+  @DisplayName("its running jobs are finished by another process once their leases expire: none lost, attempts counted")
+  void killedRunner(Vertx vertx, VertxTestContext test) throws Exception {
+    Path conf = Files.createTempFile("stagecoach-crash", ".json");
+    Path log = Files.createTempFile("stagecoach-crash", ".log");
+    JobClient jobs = JobClient.create(vertx);
+    List<String> ids = new ArrayList<>();
+    PgTestSchema.create(vertx)
+        .compose(s -> {
+          schema = s;
+          // This process serves the API but runs nothing until the other one is dead.
+          return DurableEngine.start(vertx, s.uri(), DurableEngine.concurrency(0), new JobTypeRegistry());
+        })
+        .compose(engine -> {
+          survivor = engine;
+          JsonObject childConfig = DurableEngine.config(schema.uri(), new JsonObject()
+              .put("runner", new JsonObject().put("concurrency", JOBS).put("leaseTtlMs", 1_500)));
+          try {
+            Files.writeString(conf, childConfig.encodePrettily());
+            child = startChild(conf, log);
+          } catch (Exception e) {
+            return Future.failedFuture(e);
+          }
+          List<Future<Void>> submitted = new ArrayList<>();
+          for (int i = 0; i < JOBS; i++) {
+            submitted.add(jobs.submit(new JsonObject().put("type", "demo.sleep")
+                    .put("input", new JsonObject().put("ms", 2_000).put("steps", 4)))
+                .map(s -> {
+                  synchronized (ids) {
+                    ids.add(s.id());
+                  }
+                  return null;
+                }));
+          }
+          return Future.all(submitted);
+        })
+        // Every job is running in the child, with a lease only the child renews.
+        .compose(v -> Await.until(vertx, () -> jobs.list(new JsonObject().put("status", "running")),
+            page -> page.getJsonArray("items").size() == JOBS, Duration.ofSeconds(60)))
+        .compose(running -> {
+          child.destroyForcibly(); // SIGKILL: no shutdown hook, no release, no last write
+          return vertx.executeBlocking(() -> child.waitFor());
+        })
+        .compose(exit -> survivor.addRunner(survivor.config().runner().withConcurrency(JOBS)))
+        .compose(v -> Await.until(vertx, () -> jobs.list(new JsonObject().put("status", "succeeded")),
+            page -> page.getJsonArray("items").size() == JOBS, Duration.ofSeconds(60)))
+        .compose(page -> jobs.logs(ids.get(0), 0, 100).map(logs -> List.of(page, logs)))
+        .onComplete(test.succeeding(r -> test.verify(() -> {
+          for (Object o : r.get(0).getJsonArray("items")) {
+            JsonObject job = (JsonObject) o;
+            assertEquals(2, job.getInteger("attempt"), "the killed attempt counts: " + job.encode());
+            assertEquals(1.0, job.getDouble("progress"));
+          }
+          assertTrue(r.get(1).getJsonArray("items").stream()
+                  .anyMatch(l -> ((JsonObject) l).getString("message").contains("lease of attempt 1 expired")),
+              r.get(1).encode());
+          test.completeNow();
+        })));
+  }
+}
