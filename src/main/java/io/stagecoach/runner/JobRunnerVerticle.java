@@ -37,6 +37,7 @@ import org.slf4j.LoggerFactory;
 public final class JobRunnerVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(JobRunnerVerticle.class);
   private static final int REAP_BATCH = 100;
+  private static final long CLEAN_EVERY_MS = 60_000;
 
   private final StagecoachConfig config;
   private final JobStore store;
@@ -50,6 +51,8 @@ public final class JobRunnerVerticle extends VerticleBase {
   private RunnerDeps deps;
   private WorkerExecutor workers;
   private boolean claiming;
+  /** Set at undeploy: the store's wake-ups may outlive this verticle, and must not start jobs. */
+  private boolean stopped;
   private boolean claimAgain;
   private long nextDueTimer = -1;
   private final List<Long> timers = new ArrayList<>();
@@ -87,6 +90,8 @@ public final class JobRunnerVerticle extends VerticleBase {
           timers.add(vertx.setPeriodic(pollMs, t -> claim()));
           timers.add(vertx.setPeriodic(renewMs, t -> renewLeases()));
           timers.add(vertx.setPeriodic(renewMs, t -> reapExpiredLeases()));
+          JobCleaner cleaner = new JobCleaner(store, config.store().retention(), clock);
+          timers.add(vertx.setPeriodic(CLEAN_EVERY_MS, t -> cleaner.clean()));
           bus.publish(Addresses.TYPES_DISCOVER, null);
           LOG.info("runner {} started: concurrency {}", runnerId, config.runner().concurrency());
           claim();
@@ -95,6 +100,7 @@ public final class JobRunnerVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    stopped = true;
     timers.forEach(vertx::cancelTimer);
     runs.values().forEach(run -> run.lose("runner stopping"));
     return workers.close();
@@ -105,7 +111,7 @@ public final class JobRunnerVerticle extends VerticleBase {
   /** Claims as many due jobs as there are free slots; calls while a claim is in flight coalesce. */
   private void claim() {
     int free = config.runner().concurrency() - runs.size();
-    if (free <= 0) {
+    if (free <= 0 || stopped) {
       return;
     }
     if (claiming) {

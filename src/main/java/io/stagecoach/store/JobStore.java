@@ -62,6 +62,13 @@ public interface JobStore {
   /** Up to {@code limit} log lines with {@code seq > afterSeq}, oldest first. */
   Future<LogPage> logs(String jobId, long afterSeq, int limit);
 
+  /**
+   * Deletes up to {@code limit} finished (succeeded, failed, cancelled) jobs whose
+   * {@code finishedAt} is before {@code finishedBefore}, oldest first, with their logs; the
+   * future carries how many were deleted. Retention prunes in such small batches.
+   */
+  Future<Integer> pruneFinished(Instant finishedBefore, int limit);
+
   /** Succeeds when the store can serve requests (readiness). */
   Future<Void> ping();
 

@@ -1,5 +1,7 @@
 package io.stagecoach.store;
 
+import io.stagecoach.testing.Jobs;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static io.stagecoach.testing.Jobs.aLogLine;
 import static io.stagecoach.testing.Jobs.aQueuedJob;
 import static io.stagecoach.testing.Jobs.anIdempotentJob;
@@ -1022,6 +1024,54 @@ public abstract class JobStoreContract {
           assertEquals(5, tail.dropped());
           test.completeNow();
         })));
+  }
+
+  @Test
+  @DisplayName("pruneFinished deletes finished jobs older than the cut-off, oldest first, with their logs; nothing else")
+  void pruneFinished(VertxTestContext test) {
+    Job oldest = aQueuedJob(clock);
+    Job older = aQueuedJob(clock);
+    Job recent = aQueuedJob(clock);
+    Job stillQueued = aQueuedJob(clock);
+    Job running = aQueuedJob(clock);
+    store.insertAll(List.of(oldest, older, recent, stillQueued.runAt(clock.instant().plusSeconds(86_400)), running))
+        .compose(v -> store.appendLogs(oldest.id(), List.of(Jobs.aLogLine(clock, "kept until pruned"))))
+        .compose(v -> finish(oldest))
+        .compose(v -> {
+          clock.advance(Duration.ofSeconds(10));
+          return finish(older);
+        })
+        .compose(v -> store.claimDue("runner", 1, Duration.ofHours(1)))
+        .compose(v -> {
+          clock.advance(Duration.ofSeconds(10));
+          return finish(recent);
+        })
+        .compose(v -> {
+          Instant cutOff = clock.instant().minusSeconds(5);
+          return store.pruneFinished(cutOff, 1)
+              .compose(first -> store.pruneFinished(cutOff, 100).map(second -> List.of(first, second)));
+        })
+        .compose(counts -> Future.all(List.of(store.get(oldest.id()), store.get(older.id()), store.get(recent.id()),
+                store.get(stillQueued.id()), store.logs(oldest.id(), 0, 10)))
+            .map(all -> List.of(counts, all)))
+        .onComplete(test.succeeding(r -> test.verify(() -> {
+          assertEquals(List.of(1, 1), r.get(0), "one per call, up to the limit");
+          io.vertx.core.CompositeFuture all = (io.vertx.core.CompositeFuture) r.get(1);
+          assertNull(all.resultAt(0), "the oldest finished job is gone");
+          assertNull(all.resultAt(1));
+          assertNotNull(all.resultAt(2), "a job finished after the cut-off stays");
+          assertNotNull(all.resultAt(3), "a queued job stays, however old");
+          assertTrue(((LogPage) all.resultAt(4)).items().isEmpty(), "its logs went with it");
+          test.completeNow();
+        })));
+  }
+
+  /** Ends a queued job as cancelled, now. */
+  private Future<Job> finish(Job job) {
+    return store.update(job.id(), j -> {
+      j.moveTo(JobStatus.CANCELLED, clock.instant());
+      return true;
+    });
   }
 
   @Test

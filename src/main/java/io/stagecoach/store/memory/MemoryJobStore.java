@@ -280,6 +280,26 @@ public final class MemoryJobStore implements JobStore {
   }
 
   @Override
+  public synchronized Future<Integer> pruneFinished(Instant finishedBefore, int limit) {
+    List<Job> old = new ArrayList<>();
+    for (Job job : jobs.values()) {
+      if (job.status().isTerminal() && job.finishedAt().isBefore(finishedBefore)) {
+        old.add(job);
+      }
+    }
+    old.sort(Comparator.comparing(Job::finishedAt));
+    List<Job> pruned = old.subList(0, Math.min(limit, old.size()));
+    for (Job job : pruned) {
+      jobs.remove(job.id());
+      logs.remove(job.id());
+      if (job.idempotencyKey() != null) {
+        idempotencyKeys.remove(idempotencyIndex(job));
+      }
+    }
+    return Future.succeededFuture(pruned.size());
+  }
+
+  @Override
   public Future<Void> ping() {
     return Future.succeededFuture();
   }

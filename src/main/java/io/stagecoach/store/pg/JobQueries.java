@@ -148,5 +148,15 @@ final class JobQueries {
       ORDER BY line.seq
       """;
 
+  /** Deletes up to $2 jobs that finished before $1, oldest first; their logs go with them (cascade). */
+  static final String PRUNE_FINISHED = """
+      DELETE FROM stagecoach_jobs WHERE id IN (
+        SELECT id FROM stagecoach_jobs
+        WHERE status IN ('succeeded', 'failed', 'cancelled') AND finished_at < $1
+        ORDER BY finished_at
+        LIMIT $2
+        FOR UPDATE SKIP LOCKED)
+      """;
+
   static final String PING = "SELECT 1";
 }

@@ -36,7 +36,8 @@ public final class Migrator {
    * the list lives here; {@code MigratorTest} checks it against the files.
    */
   static final List<String> MIGRATIONS = List.of(
-      "V001__create_jobs.sql");
+      "V001__create_jobs.sql",
+      "V002__finished_jobs_index.sql");
 
   static final String RESOURCE_DIR = "db/migration/";
 

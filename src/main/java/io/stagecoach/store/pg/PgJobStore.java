@@ -454,6 +454,14 @@ public final class PgJobStore implements JobStore {
   }
 
   @Override
+  public Future<Integer> pruneFinished(Instant finishedBefore, int limit) {
+    return pool.preparedQuery(JobQueries.PRUNE_FINISHED)
+        .execute(Tuple.of(JobRows.timestamp(finishedBefore), limit))
+        .map(RowSet::rowCount)
+        .recover(PgFailures::translate);
+  }
+
+  @Override
   public Future<Void> ping() {
     return pool.query(JobQueries.PING).execute().<Void>mapEmpty().recover(PgFailures::translate);
   }
