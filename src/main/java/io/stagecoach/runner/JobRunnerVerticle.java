@@ -54,6 +54,8 @@ public final class JobRunnerVerticle extends VerticleBase {
   /** Set at undeploy: the store's wake-ups may outlive this verticle, and must not start jobs. */
   private boolean stopped;
   private boolean claimAgain;
+  /** The last claim found fewer due jobs than free slots. */
+  private boolean queueDrained;
   private long nextDueTimer = -1;
   private final List<Long> timers = new ArrayList<>();
 
@@ -122,7 +124,8 @@ public final class JobRunnerVerticle extends VerticleBase {
     store.claimDue(runnerId, free, config.runner().leaseTtl())
         .onSuccess(jobs -> {
           jobs.forEach(this::start);
-          if (jobs.size() < free) {
+          queueDrained = jobs.size() < free;
+          if (queueDrained) {
             scheduleNextDue();
           } else {
             claimAgain = true;
@@ -171,8 +174,23 @@ public final class JobRunnerVerticle extends VerticleBase {
       if (ar.succeeded() && ar.result().kind() == Outcome.Kind.REQUEUED) {
         waitingForLock.computeIfAbsent(job.lock().key(), k -> new LinkedHashSet<>()).add(job.id());
       }
-      claim();
+      claimAfterCompletion();
     });
+  }
+
+  /**
+   * A finished job frees a slot. While work is waiting, refill in batches of a quarter of the
+   * slots, so a busy runner claims many jobs per store round trip rather than one. Once the
+   * queue was found empty, only the next due job matters (the one that just failed may be queued
+   * for a retry): a timer for it, and wake-ups, look again.
+   */
+  private void claimAfterCompletion() {
+    int free = config.runner().concurrency() - runs.size();
+    if (queueDrained) {
+      scheduleNextDue();
+    } else if (free >= Math.max(1, config.runner().concurrency() / 4)) {
+      claim();
+    }
   }
 
   // ---- locks ---------------------------------------------------------------------------------

@@ -14,6 +14,8 @@ import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class JobJsonTest {
   private final MutableClock clock = new MutableClock(Instant.parse("2026-11-23T10:00:00.123456789Z"));
@@ -123,5 +125,15 @@ class JobJsonTest {
     job.moveTo(JobStatus.FAILED, clock.advance(Duration.ofMillis(250)));
     job.touch(clock.instant());
     return job;
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {
+      "1970-01-01T00:00:00.000Z", "2026-11-23T10:00:00.000Z", "2026-11-23T10:00:00.005Z",
+      "2026-02-03T04:05:06.050Z", "2026-12-31T23:59:59.999Z", "0099-01-01T00:00:00.500Z"})
+  @DisplayName("instants are written in UTC to the millisecond, always with three fraction digits")
+  void instants(String text) {
+    assertEquals(text, JobJson.instant(Instant.parse(text)));
+    assertEquals(text, JobJson.instant(Instant.parse(text).plusNanos(999_999)), "sub-millisecond parts are cut");
   }
 }
