@@ -16,6 +16,8 @@ public final class LocalLockBackend implements LockBackend {
   private record Held(String token, String holder, long fencingToken, Instant expiresAt) {
   }
 
+  private static final int PURGE_THRESHOLD = 1024;
+
   private final Clock clock;
   private final Map<String, Held> held = new HashMap<>();
   /** Last fencing token per key; kept after release so tokens keep growing. */
@@ -32,6 +34,7 @@ public final class LocalLockBackend implements LockBackend {
     if (current != null) {
       return Future.succeededFuture(LockResult.busy(current.holder()));
     }
+    forgetExpiredNowAndThen(now);
     long fence = fencing.merge(key, 1L, Long::sum);
     String token = UUID.randomUUID().toString();
     held.put(key, new Held(token, holder, fence, now.plus(ttl)));
@@ -75,6 +78,16 @@ public final class LocalLockBackend implements LockBackend {
       }
     }
     return Future.succeededFuture(out);
+  }
+
+  /**
+   * Drops expired locks once the map has grown, so that keys whose holders died do not pile up;
+   * their fencing counters stay, so tokens keep growing.
+   */
+  private void forgetExpiredNowAndThen(Instant now) {
+    if (held.size() >= PURGE_THRESHOLD) {
+      held.values().removeIf(h -> !h.expiresAt().isAfter(now));
+    }
   }
 
   @Override
