@@ -30,6 +30,10 @@ public final class Bench {
   }
 
   public static void main(String[] args) {
+    if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
+      System.out.println(BenchOptions.USAGE);
+      return;
+    }
     BenchOptions options;
     try {
       options = BenchOptions.parse(args);
