@@ -24,7 +24,7 @@ public final class Bench {
   private final BenchOptions options;
   private final Vertx vertx;
 
-  private Bench(BenchOptions options, Vertx vertx) {
+  Bench(BenchOptions options, Vertx vertx) {
     this.options = options;
     this.vertx = vertx;
   }
@@ -88,7 +88,7 @@ public final class Bench {
       long heapPerJob = scale ? Math.max(0, usedHeapAfterGc() - heapBefore) / n : 0;
       progress("  enqueued in %.2f s; draining", enqueueSeconds);
       Context context = vertx.getOrCreateContext();
-      Completions completions = await(onContext(context, () -> Completions.listen(vertx)));
+      Completions completions = await(onContext(context, () -> Completions.listen(vertx, false)));
       long t1 = System.nanoTime();
       Future<Void> done = onContext(context, () -> completions.count(n));
       await(engine.addRunner(engine.config().runner().withConcurrency(options.concurrency())));
@@ -116,7 +116,7 @@ public final class Bench {
     try {
       Submitter submitter = submitter(engine);
       Context context = vertx.getOrCreateContext();
-      Completions completions = await(onContext(context, () -> Completions.listen(vertx)));
+      Completions completions = await(onContext(context, () -> Completions.listen(vertx, true)));
       double[] ms = new double[options.samples()];
       for (int i = -WARM_UP; i < options.samples(); i++) {
         long t0 = System.nanoTime();

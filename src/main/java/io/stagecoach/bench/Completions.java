@@ -7,17 +7,22 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** Learns of finished jobs from the engine's events, as any subscriber would: no polling. */
 final class Completions {
   private final Map<String, Promise<Void>> waiting = new ConcurrentHashMap<>();
+  /** Jobs that succeeded before anyone asked (their submission's answer came after the event). */
+  private final Set<String> early = ConcurrentHashMap.newKeySet();
+  private final boolean trackIds;
   private final MessageConsumer<JsonObject> consumer;
   private long succeeded;
   private long target = Long.MAX_VALUE;
   private Promise<Void> reached;
 
-  private Completions(Vertx vertx) {
+  private Completions(Vertx vertx, boolean trackIds) {
+    this.trackIds = trackIds;
     consumer = vertx.eventBus().consumer(Addresses.EVENTS, m -> {
       if ("job.succeeded".equals(m.body().getString("type"))) {
         onSucceeded(m.body().getJsonObject("data").getString("id"));
@@ -25,8 +30,9 @@ final class Completions {
     });
   }
 
-  static Future<Completions> listen(Vertx vertx) {
-    Completions completions = new Completions(vertx);
+  /** Listens; with {@code trackIds}, {@link #succeeded} can be asked after the job has already ended. */
+  static Future<Completions> listen(Vertx vertx, boolean trackIds) {
+    Completions completions = new Completions(vertx, trackIds);
     return completions.consumer.completion().map(completions);
   }
 
@@ -35,14 +41,19 @@ final class Completions {
     Promise<Void> promise = waiting.remove(id);
     if (promise != null) {
       promise.complete();
+    } else if (trackIds) {
+      early.add(id);
     }
     if (succeeded >= target && reached != null) {
       reached.tryComplete();
     }
   }
 
-  /** Completes when the job with this id has succeeded; register before it can finish. */
+  /** Completes when the job with this id has succeeded (at once if it already has and ids are tracked). */
   Future<Void> succeeded(String id) {
+    if (early.remove(id)) {
+      return Future.succeededFuture();
+    }
     return waiting.computeIfAbsent(id, k -> Promise.promise()).future();
   }
 
