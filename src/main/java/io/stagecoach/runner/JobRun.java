@@ -283,11 +283,16 @@ final class JobRun implements JobReporter {
       flushTimer = -1;
     }
     finished = true;
-    // The last write carries the final stages and logs, after any write still in flight.
+    // The end carries the final stages and the logs not yet written, after any write in flight.
     long deadline = System.currentTimeMillis() + deps.config().leaseTtl().toMillis();
-    return lastWrite.transform(ar -> write())
-        .compose(v -> writeEnd(outcome, deadline, END_WRITE_FIRST_DELAY_MS))
-        .onSuccess(ended -> announceEnd(ended, outcome))
+    Promise<Pending> last = Promise.promise();
+    lastWrite.onComplete(ar -> last.complete(takePending()));
+    return last.future()
+        .compose(pending -> writeEnd(outcome, pending.logs(), deadline, END_WRITE_FIRST_DELAY_MS)
+            .onSuccess(ended -> {
+              pending.stageEvents().forEach(event -> publishStageEvent(event, ended));
+              announceEnd(ended, outcome);
+            }))
         .onFailure(e -> {
           if (!(e instanceof LeaseLost)) {
             LOG.error("job {}: writing the end of attempt {} failed; the lease reaper will retry it", id, job.attempt(), e);
@@ -301,16 +306,16 @@ final class JobRun implements JobReporter {
    * Writes the end, trying again while the store is unavailable and the lease would still be
    * valid: a short store outage must not cost a finished job another run.
    */
-  private Future<Job> writeEnd(Outcome outcome, long deadline, long delayMs) {
+  private Future<Job> writeEnd(Outcome outcome, List<LogLine> logs, long deadline, long delayMs) {
     List<Stage> stages = snapshotStages();
     Instant now = deps.clock().instant();
-    return deps.store().update(id, stored -> end(stored, outcome, stages, now)).recover(e -> {
+    return deps.endWriter().write(id, stored -> end(stored, outcome, stages, now), logs).recover(e -> {
       boolean unavailable = e instanceof StagecoachException se && se.code() == ErrorCode.UNAVAILABLE;
       if (!unavailable || System.currentTimeMillis() + delayMs > deadline) {
         return Future.failedFuture(e);
       }
       Promise<Job> retried = Promise.promise();
-      deps.vertx().setTimer(delayMs, t -> writeEnd(outcome, deadline, Math.min(delayMs * 2, END_WRITE_MAX_DELAY_MS))
+      deps.vertx().setTimer(delayMs, t -> writeEnd(outcome, logs, deadline, Math.min(delayMs * 2, END_WRITE_MAX_DELAY_MS))
           .onComplete(retried));
       return retried.future();
     });
@@ -508,9 +513,7 @@ final class JobRun implements JobReporter {
     if (stored == null || !stored.ownedBy(deps.runnerId())) {
       return;
     }
-    for (StageEvent event : pending.stageEvents()) {
-      deps.events().publish(event.type(), stored, JobJson.toJson(stored).put("stage", event.stageKey()));
-    }
+    pending.stageEvents().forEach(event -> publishStageEvent(event, stored));
     if (pending.progress()) {
       long now = System.currentTimeMillis();
       if (now - lastProgressEventAt >= deps.config().progressInterval().toMillis()) {
@@ -523,6 +526,10 @@ final class JobRun implements JobReporter {
         scheduleWrite(false);
       }
     }
+  }
+
+  private void publishStageEvent(StageEvent event, Job stored) {
+    deps.events().publish(event.type(), stored, JobJson.toJson(stored).put("stage", event.stageKey()));
   }
 
   private synchronized Pending takePending() {

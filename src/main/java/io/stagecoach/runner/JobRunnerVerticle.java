@@ -73,7 +73,7 @@ public final class JobRunnerVerticle extends VerticleBase {
     LockConfig locks = config.locks();
     JobEvents events = new JobEvents(bus, clock);
     deps = new RunnerDeps(vertx, context, runnerId, store, events, new LockClient(bus), locks.ttl(),
-        config.runner(), clock, workers);
+        config.runner(), clock, workers, new EndWriter(store, context));
     JobService service = new JobService(store, types, new Submissions(types, config.jobs(), clock), events, bus, clock);
     return Future.all(List.of(
             service.register(),

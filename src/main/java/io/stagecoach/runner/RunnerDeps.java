@@ -12,5 +12,6 @@ import java.time.Duration;
 
 /** What every {@link JobRun} of one runner shares. */
 record RunnerDeps(Vertx vertx, Context context, String runnerId, JobStore store, JobEvents events,
-    LockClient locks, Duration lockTtl, RunnerConfig config, Clock clock, WorkerExecutor workers) {
+    LockClient locks, Duration lockTtl, RunnerConfig config, Clock clock, WorkerExecutor workers,
+    EndWriter endWriter) {
 }

@@ -38,6 +38,14 @@ public interface JobStore {
   Future<Job> update(String id, JobMutation mutation);
 
   /**
+   * Applies many {@link #update}s, each with its log lines, together: one transaction where the
+   * store has them, so that a busy runner pays one commit for many finished jobs. Each write is
+   * atomic on its own job; one write's refusal (its mutation threw, or the job is gone) does not
+   * stop the others. Results come in the order of {@code writes}.
+   */
+  Future<List<WriteResult>> writeAll(List<JobWrite> writes);
+
+  /**
    * Claims up to {@code limit} queued jobs whose {@code runAt} has come, highest priority first,
    * then earliest {@code runAt}: each becomes running, its attempt counted, leased to
    * {@code runner} until now + {@code leaseTtl}. Never returns a job another claim holds.

@@ -1075,6 +1075,48 @@ public abstract class JobStoreContract {
   }
 
   @Test
+  @DisplayName("writeAll applies each write with its logs, in order; a refused one changes nothing and stops no other")
+  void writeAll(VertxTestContext test) {
+    Job first = aQueuedJob(clock);
+    Job refused = aQueuedJob(clock);
+    Job second = aQueuedJob(clock);
+    String missing = JobIds.next();
+    store.insertAll(List.of(first, refused, second))
+        .compose(v -> store.writeAll(List.of(
+            new JobWrite(first.id(), j -> {
+              j.priority(7);
+              return true;
+            }, List.of(Jobs.aLogLine(clock, "first done"))),
+            new JobWrite(refused.id(), j -> {
+              j.priority(99);
+              throw new StagecoachException(ErrorCode.INVALID_STATE, "no");
+            }, List.of()),
+            new JobWrite(missing, j -> true, List.of()),
+            new JobWrite(second.id(), j -> false, List.of(Jobs.aLogLine(clock, "second unchanged"))))))
+        .compose(results -> Future.all(List.of(store.get(first.id()), store.get(refused.id()), store.get(second.id()),
+                store.logs(first.id(), 0, 10), store.logs(second.id(), 0, 10)))
+            .map(all -> List.of(results, all)))
+        .onComplete(test.succeeding(r -> test.verify(() -> {
+          @SuppressWarnings("unchecked")
+          List<WriteResult> results = (List<WriteResult>) r.get(0);
+          io.vertx.core.CompositeFuture all = (io.vertx.core.CompositeFuture) r.get(1);
+          assertEquals(4, results.size());
+          assertEquals(7, results.get(0).job().priority());
+          assertEquals(ErrorCode.INVALID_STATE, ((StagecoachException) results.get(1).refusal()).code());
+          assertEquals(ErrorCode.NOT_FOUND, ((StagecoachException) results.get(2).refusal()).code());
+          assertEquals(1L, results.get(3).job().version(), "no change, no version bump");
+          Job storedFirst = all.resultAt(0);
+          assertEquals(7, storedFirst.priority());
+          assertEquals(2L, storedFirst.version());
+          assertEquals(0, ((Job) all.resultAt(1)).priority(), "the refused write changed nothing");
+          assertEquals(1L, ((Job) all.resultAt(1)).version());
+          assertEquals("first done", ((LogPage) all.resultAt(3)).items().get(0).message());
+          assertEquals("second unchanged", ((LogPage) all.resultAt(4)).items().get(0).message());
+          test.completeNow();
+        })));
+  }
+
+  @Test
   @DisplayName("ping succeeds on a working store")
   void ping(VertxTestContext test) {
     store.ping().onComplete(test.succeedingThenComplete());

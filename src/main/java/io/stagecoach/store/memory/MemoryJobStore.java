@@ -9,6 +9,8 @@ import io.stagecoach.store.Inserted;
 import io.stagecoach.store.JobMutation;
 import io.stagecoach.store.JobQuery;
 import io.stagecoach.store.JobStore;
+import io.stagecoach.store.JobWrite;
+import io.stagecoach.store.WriteResult;
 import io.stagecoach.store.LogPage;
 import io.stagecoach.store.Page;
 import io.vertx.core.Future;
@@ -190,6 +192,21 @@ public final class MemoryJobStore implements JobStore {
     jobs.put(id, changed);
     reindex(changed);
     return Future.succeededFuture(changed.copy());
+  }
+
+  @Override
+  public synchronized Future<List<WriteResult>> writeAll(List<JobWrite> writes) {
+    List<WriteResult> results = new ArrayList<>(writes.size());
+    for (JobWrite write : writes) {
+      Future<Job> updated = update(write.id(), write.mutation());
+      appendLogs(write.id(), write.logs());
+      if (updated.succeeded()) {
+        results.add(WriteResult.written(updated.result()));
+      } else {
+        results.add(WriteResult.refused((RuntimeException) updated.cause()));
+      }
+    }
+    return Future.succeededFuture(results);
   }
 
   @Override

@@ -33,6 +33,11 @@ final class JobQueries {
       SELECT * FROM stagecoach_jobs WHERE id = $1
       """;
 
+  /** Locks many rows in id order, the one order every batch writer uses. */
+  static final String SELECT_MANY_FOR_UPDATE = """
+      SELECT * FROM stagecoach_jobs WHERE id = ANY($1) ORDER BY id FOR UPDATE
+      """;
+
   static final String SELECT_BY_ID_FOR_UPDATE = """
       SELECT * FROM stagecoach_jobs WHERE id = $1 FOR UPDATE
       """;

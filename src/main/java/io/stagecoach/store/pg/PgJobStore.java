@@ -13,6 +13,8 @@ import io.stagecoach.store.Inserted;
 import io.stagecoach.store.JobMutation;
 import io.stagecoach.store.JobQuery;
 import io.stagecoach.store.JobStore;
+import io.stagecoach.store.WriteResult;
+import io.stagecoach.store.JobWrite;
 import io.stagecoach.store.LogPage;
 import io.stagecoach.store.Page;
 import io.vertx.core.Context;
@@ -334,6 +336,64 @@ public final class PgJobStore implements JobStore {
 
   /** One statement (see {@link JobQueries#CLAIM_DUE}); the answer is in claim order. */
   @Override
+  public Future<List<WriteResult>> writeAll(List<JobWrite> writes) {
+    List<UUID> ids = new ArrayList<>(writes.size());
+    for (JobWrite write : writes) {
+      UUID uuid = uuid(write.id());
+      if (uuid != null) {
+        ids.add(uuid);
+      }
+    }
+    // One transaction, one commit: rows locked in id order (as every writer locks them, so
+    // two batches cannot deadlock), each mutation applied on its own, changed rows written.
+    return pool.withTransaction(conn -> conn.preparedQuery(JobQueries.SELECT_MANY_FOR_UPDATE)
+            .execute(Tuple.of(ids.toArray(UUID[]::new)))
+            .compose(rows -> {
+              Map<String, Row> byId = new HashMap<>();
+              rows.forEach(row -> byId.put(row.getUUID("id").toString(), row));
+              List<WriteResult> results = new ArrayList<>(writes.size());
+              List<Tuple> updates = new ArrayList<>();
+              boolean runnableAgain = false;
+              Future<Void> logs = Future.succeededFuture();
+              for (JobWrite write : writes) {
+                Row row = byId.get(write.id());
+                if (row == null) {
+                  results.add(WriteResult.refused(StagecoachException.notFound("job " + write.id())));
+                  continue;
+                }
+                results.add(applyInBatch(row, write.mutation(), updates));
+                Job written = results.get(results.size() - 1).job();
+                runnableAgain |= written != null && written.status() == JobStatus.QUEUED;
+                if (!write.logs().isEmpty()) {
+                  UUID uuid = UUID.fromString(write.id());
+                  logs = logs.compose(v -> appendLogs(conn, uuid, write.logs()));
+                }
+              }
+              Future<Void> saved = updates.isEmpty() ? Future.succeededFuture()
+                  : conn.preparedQuery(JobQueries.UPDATE).executeBatch(updates).mapEmpty();
+              Future<Void> woken = runnableAgain
+                  ? saved.compose(v -> conn.query(JobQueries.NOTIFY_WAKE).execute().mapEmpty()) : saved;
+              Future<Void> logged = logs;
+              return woken.compose(v -> logged).map(results);
+            }))
+        .recover(PgFailures::translate);
+  }
+
+  /** Applies one mutation of a batch to its locked row; a changed job's UPDATE goes to {@code updates}. */
+  private WriteResult applyInBatch(Row row, JobMutation mutation, List<Tuple> updates) {
+    Job job = JobRows.toJob(row);
+    try {
+      if (mutation.apply(job)) {
+        job.touch(clock.instant());
+        updates.add(JobRows.updateParams(job));
+      }
+      return WriteResult.written(job);
+    } catch (RuntimeException refused) {
+      return WriteResult.refused(refused);
+    }
+  }
+
+  @Override
   public Future<List<Job>> claimDue(String runner, int limit, Duration leaseTtl) {
     if (limit <= 0) {
       return Future.succeededFuture(List.of());
@@ -395,23 +455,29 @@ public final class PgJobStore implements JobStore {
     if (lines.isEmpty()) {
       return Future.succeededFuture();
     }
-    int count = lines.size();
-    return pool.withTransaction(conn -> conn.preparedQuery(JobQueries.RESERVE_LOG_SEQS).execute(Tuple.of(uuid, (long) count))
-            .compose(rows -> {
-              long last = rows.iterator().next().getLong("last_seq");
-              long first = last - count + 1;
-              long dropUpTo = last - logCap;
-              int skipped = (int) Math.max(0, Math.min(count, dropUpTo - first + 1));
-              Future<Void> inserted = skipped == count ? Future.succeededFuture()
-                  : conn.preparedQuery(JobQueries.INSERT_LOG_LINES).execute(logParams(uuid, lines, first, skipped)).mapEmpty();
-              return dropUpTo < 1 ? inserted
-                  : inserted.compose(v -> conn.preparedQuery(JobQueries.DROP_OLD_LOG_LINES)
-                      .execute(Tuple.of(uuid, dropUpTo, (long) skipped))).<Void>mapEmpty();
-            }))
+    return pool.withTransaction(conn -> appendLogs(conn, uuid, lines))
         .recover(e -> PgFailures.isSqlState(e, PgFailures.FOREIGN_KEY_VIOLATION)
             ? Future.failedFuture(StagecoachException.notFound("job " + jobId))
             : PgFailures.translate(e));
   }
+
+  /** Numbers and stores {@code lines} inside the caller's transaction, dropping what passes the cap. */
+  private Future<Void> appendLogs(SqlConnection conn, UUID uuid, List<LogLine> lines) {
+    int count = lines.size();
+    return conn.preparedQuery(JobQueries.RESERVE_LOG_SEQS).execute(Tuple.of(uuid, (long) count))
+        .compose(rows -> {
+          long last = rows.iterator().next().getLong("last_seq");
+          long first = last - count + 1;
+          long dropUpTo = last - logCap;
+          int skipped = (int) Math.max(0, Math.min(count, dropUpTo - first + 1));
+          Future<Void> inserted = skipped == count ? Future.succeededFuture()
+              : conn.preparedQuery(JobQueries.INSERT_LOG_LINES).execute(logParams(uuid, lines, first, skipped)).mapEmpty();
+          return dropUpTo < 1 ? inserted
+              : inserted.compose(v -> conn.preparedQuery(JobQueries.DROP_OLD_LOG_LINES)
+                  .execute(Tuple.of(uuid, dropUpTo, (long) skipped))).<Void>mapEmpty();
+        });
+  }
+
 
   /** Parameters of {@link JobQueries#INSERT_LOG_LINES}: the lines from index {@code from}, numbered on from {@code firstSeq}. */
   private static Tuple logParams(UUID jobId, List<LogLine> lines, long firstSeq, int from) {
