@@ -354,7 +354,7 @@ public final class PgJobStore implements JobStore {
               List<WriteResult> results = new ArrayList<>(writes.size());
               List<Tuple> updates = new ArrayList<>();
               boolean runnableAgain = false;
-              Future<Void> logs = Future.succeededFuture();
+              List<Map.Entry<UUID, List<LogLine>>> logs = new ArrayList<>();
               for (JobWrite write : writes) {
                 Row row = byId.get(write.id());
                 if (row == null) {
@@ -364,17 +364,13 @@ public final class PgJobStore implements JobStore {
                 results.add(applyInBatch(row, write.mutation(), updates));
                 Job written = results.get(results.size() - 1).job();
                 runnableAgain |= written != null && written.status() == JobStatus.QUEUED;
-                if (!write.logs().isEmpty()) {
-                  UUID uuid = UUID.fromString(write.id());
-                  logs = logs.compose(v -> appendLogs(conn, uuid, write.logs()));
-                }
+                logs.add(Map.entry(UUID.fromString(write.id()), write.logs()));
               }
               Future<Void> saved = updates.isEmpty() ? Future.succeededFuture()
                   : conn.preparedQuery(JobQueries.UPDATE).executeBatch(updates).mapEmpty();
               Future<Void> woken = runnableAgain
                   ? saved.compose(v -> conn.query(JobQueries.NOTIFY_WAKE).execute().mapEmpty()) : saved;
-              Future<Void> logged = logs;
-              return woken.compose(v -> logged).map(results);
+              return woken.compose(v -> appendLogs(conn, logs)).map(results);
             }))
         .recover(PgFailures::translate);
   }
@@ -455,28 +451,47 @@ public final class PgJobStore implements JobStore {
     if (lines.isEmpty()) {
       return Future.succeededFuture();
     }
-    return pool.withTransaction(conn -> appendLogs(conn, uuid, lines))
+    return pool.withTransaction(conn -> appendLogs(conn, List.of(Map.entry(uuid, lines))))
         .recover(e -> PgFailures.isSqlState(e, PgFailures.FOREIGN_KEY_VIOLATION)
             ? Future.failedFuture(StagecoachException.notFound("job " + jobId))
             : PgFailures.translate(e));
   }
 
-  /** Numbers and stores {@code lines} inside the caller's transaction, dropping what passes the cap. */
-  private Future<Void> appendLogs(SqlConnection conn, UUID uuid, List<LogLine> lines) {
-    int count = lines.size();
-    return conn.preparedQuery(JobQueries.RESERVE_LOG_SEQS).execute(Tuple.of(uuid, (long) count))
-        .compose(rows -> {
-          long last = rows.iterator().next().getLong("last_seq");
-          long first = last - count + 1;
-          long dropUpTo = last - logCap;
-          int skipped = (int) Math.max(0, Math.min(count, dropUpTo - first + 1));
-          Future<Void> inserted = skipped == count ? Future.succeededFuture()
-              : conn.preparedQuery(JobQueries.INSERT_LOG_LINES).execute(logParams(uuid, lines, first, skipped)).mapEmpty();
-          return dropUpTo < 1 ? inserted
-              : inserted.compose(v -> conn.preparedQuery(JobQueries.DROP_OLD_LOG_LINES)
-                  .execute(Tuple.of(uuid, dropUpTo, (long) skipped))).<Void>mapEmpty();
-        });
+  /**
+   * Numbers and stores each job's lines inside the caller's transaction, dropping what passes the
+   * cap: three pipelined statements however many jobs, so a batch of ends costs three round trips.
+   */
+  private Future<Void> appendLogs(SqlConnection conn, List<Map.Entry<UUID, List<LogLine>>> batch) {
+    List<Map.Entry<UUID, List<LogLine>>> jobs = batch.stream().filter(e -> !e.getValue().isEmpty()).toList();
+    if (jobs.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<Tuple> reservations = jobs.stream().map(e -> Tuple.of(e.getKey(), (long) e.getValue().size())).toList();
+    return conn.preparedQuery(JobQueries.RESERVE_LOG_SEQS).executeBatch(reservations).compose(reserved -> {
+      List<Tuple> inserts = new ArrayList<>();
+      List<Tuple> drops = new ArrayList<>();
+      RowSet<Row> rows = reserved;
+      for (Map.Entry<UUID, List<LogLine>> job : jobs) {
+        int count = job.getValue().size();
+        long last = rows.iterator().next().getLong("last_seq");
+        rows = rows.next();
+        long first = last - count + 1;
+        long dropUpTo = last - logCap;
+        int skipped = (int) Math.max(0, Math.min(count, dropUpTo - first + 1));
+        if (skipped < count) {
+          inserts.add(logParams(job.getKey(), job.getValue(), first, skipped));
+        }
+        if (dropUpTo >= 1) {
+          drops.add(Tuple.of(job.getKey(), dropUpTo, (long) skipped));
+        }
+      }
+      Future<Void> inserted = inserts.isEmpty() ? Future.succeededFuture()
+          : conn.preparedQuery(JobQueries.INSERT_LOG_LINES).executeBatch(inserts).mapEmpty();
+      return drops.isEmpty() ? inserted
+          : inserted.compose(v -> conn.preparedQuery(JobQueries.DROP_OLD_LOG_LINES).executeBatch(drops)).mapEmpty();
+    });
   }
+
 
 
   /** Parameters of {@link JobQueries#INSERT_LOG_LINES}: the lines from index {@code from}, numbered on from {@code firstSeq}. */
