@@ -13,6 +13,10 @@ import io.stagecoach.runner.demo.DemoJobTypes;
 import io.stagecoach.store.JobStore;
 import io.stagecoach.store.memory.MemoryJobStore;
 import io.stagecoach.store.pg.PgJobStore;
+import io.stagecoach.webhook.MemoryWebhookStore;
+import io.stagecoach.webhook.WebhookDispatcherVerticle;
+import io.stagecoach.webhook.WebhookStore;
+import io.stagecoach.webhook.pg.PgWebhookStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
@@ -23,13 +27,14 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A running engine: the lock manager, the job runner and the REST API, deployed in that order
- * so that each finds what it talks to already listening.
+ * A running engine: the lock manager, the job runner, the webhook dispatcher and the REST API,
+ * deployed in that order so that each finds what it talks to already listening.
  */
 public final class Stagecoach {
   private final Vertx vertx;
   private final StagecoachConfig config;
   private final JobStore store;
+  private WebhookStore webhookStore;
   private final JobTypeRegistry types;
   private final Clock clock;
   private final List<String> deployments = Collections.synchronizedList(new ArrayList<>());
@@ -52,7 +57,8 @@ public final class Stagecoach {
     }
     return openStore(vertx, config, clock).compose(store -> {
       Stagecoach engine = new Stagecoach(vertx, config, store, types, clock);
-      return engine.deployAll().map(engine).recover(e -> store.close().transform(v -> Future.failedFuture(e)));
+      return engine.deployAll().map(engine).recover(e -> engine.closeWebhookStore().eventually(store::close)
+          .transform(v -> Future.failedFuture(e)));
     });
   }
 
@@ -70,11 +76,26 @@ public final class Stagecoach {
           deployments.add(0, locks);
           return addRunner(config.runner());
         })
-        .compose(runner -> vertx.deployVerticle(api))
+        .compose(runner -> deployWebhooks())
+        .compose(webhooks -> vertx.deployVerticle(api))
         .map(http -> {
           deployments.add(0, http);
           return null;
         });
+  }
+
+  /** Opens the webhook store (PostgreSQL when the job store is) and deploys the dispatcher on it. */
+  private Future<Void> deployWebhooks() {
+    Future<WebhookStore> opened = config.store().isPostgres()
+        ? PgWebhookStore.create(vertx, config.store().pgUri(), clock).map(s -> s)
+        : Future.succeededFuture(new MemoryWebhookStore(clock));
+    return opened.compose(webhooks -> {
+      webhookStore = webhooks;
+      return vertx.deployVerticle(new WebhookDispatcherVerticle(config.webhooks(), webhooks, clock));
+    }).map(id -> {
+      deployments.add(0, id);
+      return null;
+    });
   }
 
   private LockBackend lockBackend() {
@@ -116,6 +137,10 @@ public final class Stagecoach {
     for (String id : List.copyOf(deployments)) {
       chain = chain.compose(v -> vertx.undeploy(id));
     }
-    return chain.eventually(store::close);
+    return chain.eventually(this::closeWebhookStore).eventually(store::close);
+  }
+
+  private Future<Void> closeWebhookStore() {
+    return webhookStore == null ? Future.succeededFuture() : webhookStore.close();
   }
 }

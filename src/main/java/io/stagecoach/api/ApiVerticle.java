@@ -1,7 +1,9 @@
 package io.stagecoach.api;
 
+import static io.stagecoach.api.auth.Role.ADMIN;
 import static io.stagecoach.api.auth.Role.SUBMITTER;
 import static io.stagecoach.api.auth.Role.VIEWER;
+import static io.vertx.core.http.HttpMethod.DELETE;
 import static io.vertx.core.http.HttpMethod.GET;
 import static io.vertx.core.http.HttpMethod.POST;
 
@@ -17,6 +19,7 @@ import io.stagecoach.config.ConfigException;
 import io.stagecoach.config.HttpConfig;
 import io.stagecoach.job.ErrorCode;
 import io.stagecoach.job.StagecoachException;
+import io.stagecoach.webhook.WebhookClient;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
@@ -78,7 +81,8 @@ public final class ApiVerticle extends VerticleBase {
         .compose(this::writeDevelopmentToken)
         .compose(a -> {
           authenticator = a;
-          Router router = router(new JobRoutes(vertx, JobClient.create(vertx)), new HealthRoutes(vertx));
+          Router router = router(new JobRoutes(vertx, JobClient.create(vertx)), new HealthRoutes(vertx),
+              new WebhookRoutes(WebhookClient.create(vertx)));
           return vertx.createHttpServer()
               .requestHandler(request -> {
                 SecurityHeaders.apply(request.response().headers());
@@ -117,7 +121,7 @@ public final class ApiVerticle extends VerticleBase {
    * Every endpoint: method, path, the least role it needs, handler. {@code GET /metrics}, when it
    * comes, is {@code open} unless {@code auth.protectMetrics}, when it needs {@code OPERATOR}.
    */
-  private static List<Endpoint> endpoints(JobRoutes jobs, HealthRoutes health) {
+  private static List<Endpoint> endpoints(JobRoutes jobs, HealthRoutes health, WebhookRoutes webhooks) {
     return List.of(
         open(GET, "/health/live", health::live),
         open(GET, "/health/ready", health::ready),
@@ -130,7 +134,15 @@ public final class ApiVerticle extends VerticleBase {
         api(GET, "/jobs/:id/logs", VIEWER, jobs::logs),
         api(POST, "/jobs/:id/cancel", SUBMITTER, jobs::cancel),
         api(POST, "/jobs/:id/retry", SUBMITTER, jobs::retry),
-        api(GET, "/job-types", VIEWER, jobs::jobTypes));
+        api(GET, "/job-types", VIEWER, jobs::jobTypes),
+        api(POST, "/webhooks", ADMIN, webhooks::create),
+        api(GET, "/webhooks", ADMIN, webhooks::list),
+        api(GET, "/webhooks/:id", ADMIN, webhooks::get),
+        api(DELETE, "/webhooks/:id", ADMIN, webhooks::delete),
+        api(POST, "/webhooks/:id/rotate-secret", ADMIN, webhooks::rotateSecret),
+        api(GET, "/webhooks/:id/deliveries", ADMIN, webhooks::deliveries),
+        api(POST, "/webhooks/:id/deliveries/:deliveryId/redeliver", ADMIN, webhooks::redeliver),
+        api(POST, "/webhooks/:id/ping", ADMIN, webhooks::ping));
   }
 
   /**
@@ -138,13 +150,13 @@ public final class ApiVerticle extends VerticleBase {
    * body is read, so an anonymous caller cannot make the server buffer one; then the body; then
    * the endpoints. No catch-all route may follow them, or a wrong method would be 404, not 405.
    */
-  private Router router(JobRoutes jobs, HealthRoutes health) {
+  private Router router(JobRoutes jobs, HealthRoutes health, WebhookRoutes webhooks) {
     Router router = Router.router(vertx);
     router.route().handler(AccessLog::handle);
     if (!auth.corsOrigins().isEmpty()) {
       router.route().handler(SecurityHeaders.cors(auth.corsOrigins()));
     }
-    List<Endpoint> endpoints = endpoints(jobs, health);
+    List<Endpoint> endpoints = endpoints(jobs, health, webhooks);
     String openUnderBase = endpoints.stream()
         .filter(e -> e.role() == null && e.path().startsWith(BASE + "/"))
         .map(e -> Pattern.quote(e.path().substring(BASE.length())))

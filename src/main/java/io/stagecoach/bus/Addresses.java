@@ -31,6 +31,16 @@ public final class Addresses {
   /** Published with a job id when a running job is asked to cancel. */
   public static final String RUNNER_CANCEL = PREFIX + "runner.cancel";
 
+  /** Request/reply: webhook subscriptions and deliveries, served by the webhook dispatcher verticle. */
+  public static final String WEBHOOKS_CREATE = PREFIX + "webhooks.create";
+  public static final String WEBHOOKS_LIST = PREFIX + "webhooks.list";
+  public static final String WEBHOOKS_GET = PREFIX + "webhooks.get";
+  public static final String WEBHOOKS_DELETE = PREFIX + "webhooks.delete";
+  public static final String WEBHOOKS_ROTATE_SECRET = PREFIX + "webhooks.rotateSecret";
+  public static final String WEBHOOKS_DELIVERIES = PREFIX + "webhooks.deliveries";
+  public static final String WEBHOOKS_REDELIVER = PREFIX + "webhooks.redeliver";
+  public static final String WEBHOOKS_PING = PREFIX + "webhooks.ping";
+
   /** Request/reply: the lock manager. */
   public static final String LOCKS_ACQUIRE = PREFIX + "locks.acquire";
   public static final String LOCKS_RENEW = PREFIX + "locks.renew";

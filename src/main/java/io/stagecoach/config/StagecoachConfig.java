@@ -7,9 +7,10 @@ import io.vertx.core.json.JsonObject;
  *
  * @param demoTypes whether the demo job types ({@code demo.*}) are registered; defaults to true
  * @param auth how REST callers are authenticated; defaults to development auth (see {@link AuthConfig})
+ * @param webhooks the webhook dispatcher (see {@link WebhookConfig})
  */
 public record StagecoachConfig(HttpConfig http, StoreConfig store, LockConfig locks,
-    RunnerConfig runner, JobDefaults jobs, boolean demoTypes, AuthConfig auth) {
+    RunnerConfig runner, JobDefaults jobs, boolean demoTypes, AuthConfig auth, WebhookConfig webhooks) {
 
   /** Parses the merged config JSON; an unknown key or a bad value is a {@link ConfigException}. */
   public static StagecoachConfig fromJson(JsonObject json) {
@@ -21,14 +22,15 @@ public record StagecoachConfig(HttpConfig http, StoreConfig store, LockConfig lo
         read(root.section("runner"), RunnerConfig::read),
         read(root.section("jobs"), JobDefaults::read),
         root.bool("demoTypes", true),
-        read(root.section("auth"), AuthConfig::read));
+        read(root.section("auth"), AuthConfig::read),
+        read(root.section("webhooks"), WebhookConfig::read));
     root.rejectUnknownKeys();
     return config;
   }
 
   /** The same configuration with another runner section. */
   public StagecoachConfig withRunner(RunnerConfig otherRunner) {
-    return new StagecoachConfig(http, store, locks, otherRunner, jobs, demoTypes, auth);
+    return new StagecoachConfig(http, store, locks, otherRunner, jobs, demoTypes, auth, webhooks);
   }
 
   /** All defaults: the embedded engine. */

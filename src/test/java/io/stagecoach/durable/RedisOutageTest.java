@@ -58,7 +58,10 @@ class RedisOutageTest {
         })
         .compose(p -> {
           proxy = p;
-          JsonObject viaProxy = new JsonObject().put("locks", new JsonObject().put("redisUri", "redis://127.0.0.1:" + p.port()));
+          // A recheck long enough that the test reads the job between two tries, not during one.
+          JsonObject viaProxy = new JsonObject()
+              .put("locks", new JsonObject().put("redisUri", "redis://127.0.0.1:" + p.port()))
+              .put("runner", new JsonObject().put("lockWaitRecheckMs", 3_000));
           return DurableEngine.start(vertx, schema.uri(), viaProxy, types);
         })
         .compose(e -> {

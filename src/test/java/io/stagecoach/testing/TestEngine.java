@@ -65,7 +65,14 @@ public final class TestEngine {
             .put("backoffMaxMs", 100)
             .put("lockWaitRecheckMs", 30_000))
         .put("jobs", new JsonObject().put("maxAttempts", 3).put("timeoutMs", 30_000))
-        .put("auth", new JsonObject().put("hs256Secret", Tokens.SECRET));
+        .put("auth", new JsonObject().put("hs256Secret", Tokens.SECRET))
+        // Receivers in tests listen on 127.0.0.1; retries come within a fraction of a second.
+        .put("webhooks", new JsonObject()
+            .put("allowPrivate", true)
+            .put("retrySchedule", new io.vertx.core.json.JsonArray().add("20ms").add("50ms").add("100ms"))
+            .put("pollIntervalMs", 20)
+            .put("connectTimeoutMs", 1_000)
+            .put("requestTimeoutMs", 2_000));
     return base.mergeIn(overrides, true);
   }
 

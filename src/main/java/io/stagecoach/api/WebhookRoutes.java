@@ -1,0 +1,105 @@
+package io.stagecoach.api;
+
+import io.stagecoach.api.auth.Access;
+import io.stagecoach.api.auth.Caller;
+import io.stagecoach.job.ErrorCode;
+import io.stagecoach.job.JobIds;
+import io.stagecoach.job.StagecoachException;
+import io.stagecoach.webhook.WebhookClient;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * The webhook endpoints (SPEC §7); each turns a request into one {@link WebhookClient} call. An
+ * admin sees its own tenant's webhooks, an operator every tenant's; another tenant's webhook is
+ * {@code 404}, as one that does not exist.
+ */
+final class WebhookRoutes {
+  private static final String TENANT = "tenant";
+
+  private final WebhookClient webhooks;
+
+  WebhookRoutes(WebhookClient webhooks) {
+    this.webhooks = webhooks;
+  }
+
+  /** The tenant whose webhooks the caller may see; null for an operator, who sees every tenant's. */
+  private static String scope(RoutingContext ctx) {
+    Caller caller = Access.caller(ctx);
+    return caller.isOperator() ? null : caller.tenant();
+  }
+
+  void create(RoutingContext ctx) {
+    JsonObject body = JsonLimits.parseObject(ctx.body().asString());
+    Caller caller = Access.caller(ctx);
+    if (body.containsKey(TENANT) && !caller.isOperator()) {
+      throw new StagecoachException(ErrorCode.FORBIDDEN, "tenant: only an operator may name a tenant; "
+          + "webhooks go to the token's tenant", new JsonObject().put("field", TENANT));
+    }
+    if (!body.containsKey(TENANT)) {
+      body.put(TENANT, caller.tenant());
+    }
+    webhooks.create(body).onSuccess(created -> {
+      ctx.response().putHeader("Location", ApiVerticle.BASE + "/webhooks/" + created.getString("id"));
+      Responses.json(ctx, 201, created);
+    }).onFailure(ctx::fail);
+  }
+
+  void list(RoutingContext ctx) {
+    String tenant = ctx.queryParams().get(TENANT);
+    if (tenant != null && !Access.caller(ctx).isOperator()) {
+      throw new StagecoachException(ErrorCode.FORBIDDEN, "tenant: only an operator may name a tenant",
+          new JsonObject().put("field", TENANT));
+    }
+    String scope = tenant != null ? tenant : scope(ctx);
+    int limit = (int) Query.whole(ctx, "limit", 50, 1, 500);
+    webhooks.list(scope, cursor(ctx), limit).onSuccess(page -> Responses.json(ctx, 200, page)).onFailure(ctx::fail);
+  }
+
+  void get(RoutingContext ctx) {
+    webhooks.get(scope(ctx), id(ctx, "id")).onSuccess(w -> Responses.json(ctx, 200, w)).onFailure(ctx::fail);
+  }
+
+  void delete(RoutingContext ctx) {
+    webhooks.delete(scope(ctx), id(ctx, "id"))
+        .onSuccess(v -> ctx.response().setStatusCode(204).end())
+        .onFailure(ctx::fail);
+  }
+
+  void rotateSecret(RoutingContext ctx) {
+    webhooks.rotateSecret(scope(ctx), id(ctx, "id")).onSuccess(w -> Responses.json(ctx, 200, w)).onFailure(ctx::fail);
+  }
+
+  void deliveries(RoutingContext ctx) {
+    int limit = (int) Query.whole(ctx, "limit", 50, 1, 500);
+    webhooks.deliveries(scope(ctx), id(ctx, "id"), cursor(ctx), limit)
+        .onSuccess(page -> Responses.json(ctx, 200, page))
+        .onFailure(ctx::fail);
+  }
+
+  void redeliver(RoutingContext ctx) {
+    webhooks.redeliver(scope(ctx), id(ctx, "id"), id(ctx, "deliveryId"))
+        .onSuccess(d -> Responses.json(ctx, 202, d))
+        .onFailure(ctx::fail);
+  }
+
+  void ping(RoutingContext ctx) {
+    webhooks.ping(scope(ctx), id(ctx, "id")).onSuccess(d -> Responses.json(ctx, 202, d)).onFailure(ctx::fail);
+  }
+
+  private static String id(RoutingContext ctx, String param) {
+    String id = ctx.pathParam(param);
+    if (!JobIds.isValid(id)) {
+      throw StagecoachException.invalidInput(param, "must be a UUID");
+    }
+    return id;
+  }
+
+  private static String cursor(RoutingContext ctx) {
+    String cursor = ctx.queryParams().get("cursor");
+    if (cursor != null && !JobIds.isValid(cursor)) {
+      throw StagecoachException.invalidInput("cursor", "is not a cursor this API gave out");
+    }
+    return cursor;
+  }
+}

@@ -1,0 +1,183 @@
+package io.stagecoach.webhook;
+
+import io.stagecoach.store.Page;
+import io.vertx.core.Future;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+
+/** Subscriptions and deliveries in this process's heap, gone when it stops. One monitor guards everything. */
+public final class MemoryWebhookStore implements WebhookStore {
+  private final Clock clock;
+  private final NavigableMap<String, Subscription> subscriptions = new TreeMap<>();
+  private final NavigableMap<String, Delivery> deliveries = new TreeMap<>();
+  private final Map<String, List<Attempt>> attempts = new HashMap<>();
+
+  public MemoryWebhookStore(Clock clock) {
+    this.clock = clock;
+  }
+
+  @Override
+  public synchronized Future<Subscription> create(Subscription subscription) {
+    subscriptions.put(subscription.id(), subscription);
+    return Future.succeededFuture(subscription);
+  }
+
+  @Override
+  public synchronized Future<Subscription> get(String id) {
+    return Future.succeededFuture(subscriptions.get(id));
+  }
+
+  @Override
+  public synchronized Future<Page<Subscription>> list(String tenant, String afterId, int limit) {
+    List<Subscription> page = new ArrayList<>();
+    Map<String, Subscription> from = afterId == null ? subscriptions : subscriptions.tailMap(afterId, false);
+    for (Subscription s : from.values()) {
+      if (tenant == null || tenant.equals(s.tenant())) {
+        if (page.size() == limit) {
+          return Future.succeededFuture(new Page<>(page, page.get(page.size() - 1).id()));
+        }
+        page.add(s);
+      }
+    }
+    return Future.succeededFuture(new Page<>(page, null));
+  }
+
+  @Override
+  public synchronized Future<List<Subscription>> active(String tenant) {
+    return Future.succeededFuture(subscriptions.values().stream()
+        .filter(s -> s.tenant().equals(tenant) && !s.isDisabled())
+        .toList());
+  }
+
+  @Override
+  public synchronized Future<Boolean> delete(String id) {
+    boolean existed = subscriptions.remove(id) != null;
+    deliveries.values().removeIf(d -> {
+      boolean gone = d.webhookId().equals(id);
+      if (gone) {
+        attempts.remove(d.id());
+      }
+      return gone;
+    });
+    return Future.succeededFuture(existed);
+  }
+
+  @Override
+  public synchronized Future<Subscription> rotateSecret(String id, String secret, Instant previousExpiresAt) {
+    Subscription s = subscriptions.get(id);
+    if (s == null) {
+      return Future.succeededFuture(null);
+    }
+    Subscription rotated = new Subscription(s.id(), s.tenant(), s.url(), s.events(), s.description(), s.createdAt(),
+        s.disabledAt(), s.disabledReason(), s.failingSince(), secret, s.secret(), previousExpiresAt);
+    subscriptions.put(id, rotated);
+    return Future.succeededFuture(rotated);
+  }
+
+  @Override
+  public synchronized Future<Void> markFailing(String id, Instant at) {
+    Subscription s = subscriptions.get(id);
+    if (s != null && s.failingSince() == null) {
+      subscriptions.put(id, withHealth(s, s.disabledAt(), s.disabledReason(), at));
+    }
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public synchronized Future<Void> markHealthy(String id) {
+    Subscription s = subscriptions.get(id);
+    if (s != null && s.failingSince() != null) {
+      subscriptions.put(id, withHealth(s, s.disabledAt(), s.disabledReason(), null));
+    }
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public synchronized Future<Boolean> disable(String id, Instant at, String reason) {
+    Subscription s = subscriptions.get(id);
+    if (s == null || s.isDisabled()) {
+      return Future.succeededFuture(false);
+    }
+    subscriptions.put(id, withHealth(s, at, reason, s.failingSince()));
+    return Future.succeededFuture(true);
+  }
+
+  private static Subscription withHealth(Subscription s, Instant disabledAt, String reason, Instant failingSince) {
+    return new Subscription(s.id(), s.tenant(), s.url(), s.events(), s.description(), s.createdAt(), disabledAt, reason,
+        failingSince, s.secret(), s.previousSecret(), s.previousSecretExpiresAt());
+  }
+
+  @Override
+  public synchronized Future<Void> enqueue(List<Delivery> batch) {
+    for (Delivery d : batch) {
+      if (subscriptions.containsKey(d.webhookId())) {
+        deliveries.put(d.id(), d.withLog(List.of()));
+        attempts.put(d.id(), new ArrayList<>());
+      }
+    }
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public synchronized Future<Delivery> delivery(String id) {
+    Delivery d = deliveries.get(id);
+    return Future.succeededFuture(d == null ? null : d.withLog(attempts.get(id)));
+  }
+
+  @Override
+  public synchronized Future<Page<Delivery>> deliveries(String webhookId, String beforeId, int limit) {
+    List<Delivery> page = new ArrayList<>();
+    Map<String, Delivery> from = beforeId == null ? deliveries.descendingMap() : deliveries.headMap(beforeId, false).descendingMap();
+    for (Delivery d : from.values()) {
+      if (d.webhookId().equals(webhookId)) {
+        if (page.size() == limit) {
+          return Future.succeededFuture(new Page<>(page, page.get(page.size() - 1).id()));
+        }
+        page.add(d.withLog(attempts.get(d.id())));
+      }
+    }
+    return Future.succeededFuture(new Page<>(page, null));
+  }
+
+  @Override
+  public synchronized Future<List<Delivery>> claimDue(Instant now, Instant leaseUntil, int limit) {
+    List<Delivery> due = deliveries.values().stream()
+        .filter(d -> d.status() == DeliveryStatus.PENDING && !d.nextAttemptAt().isAfter(now))
+        .sorted(Comparator.comparing(Delivery::nextAttemptAt).thenComparing(Delivery::id))
+        .limit(limit)
+        .toList();
+    List<Delivery> claimed = new ArrayList<>(due.size());
+    for (Delivery d : due) {
+      Delivery leased = new Delivery(d.id(), d.webhookId(), d.tenant(), d.eventId(), d.eventType(), d.body(), d.status(),
+          d.attempts(), leaseUntil, d.createdAt(), d.finishedAt(), List.of());
+      deliveries.put(d.id(), leased);
+      claimed.add(leased);
+    }
+    return Future.succeededFuture(claimed);
+  }
+
+  @Override
+  public synchronized Future<Void> recordAttempt(String deliveryId, Attempt attempt, DeliveryStatus status,
+      Instant nextAttemptAt) {
+    Delivery d = deliveries.get(deliveryId);
+    if (d == null) {
+      return Future.succeededFuture();
+    }
+    int count = d.attempts();
+    if (attempt != null) {
+      attempts.get(deliveryId).add(attempt);
+      count++;
+    }
+    Instant finishedAt = status == DeliveryStatus.PENDING ? null : clock.instant();
+    deliveries.put(deliveryId, new Delivery(d.id(), d.webhookId(), d.tenant(), d.eventId(), d.eventType(), d.body(),
+        status, count, status == DeliveryStatus.PENDING ? nextAttemptAt : null, d.createdAt(), finishedAt, List.of()));
+    return Future.succeededFuture();
+  }
+}

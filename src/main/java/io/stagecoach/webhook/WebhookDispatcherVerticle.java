@@ -1,0 +1,379 @@
+package io.stagecoach.webhook;
+
+import io.stagecoach.bus.Addresses;
+import io.stagecoach.bus.EventType;
+import io.stagecoach.config.WebhookConfig;
+import io.stagecoach.job.JobIds;
+import io.stagecoach.job.JobJson;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The fourth verticle: hands every event on {@link Addresses#EVENTS} to the subscriptions of its
+ * tenant that want it, signed the Standard Webhooks way, and serves {@link WebhookClient}.
+ *
+ * <p>How a delivery goes: the event is serialised once and stored as a pending delivery per
+ * subscription (claimed by this process for a lease), then attempted at once. An attempt resolves
+ * the URL through the {@link SsrfGuard} and connects to the very address the guard checked (the
+ * {@code Host} header stays the URL's host), sends the stored body with a fresh
+ * {@code webhook-timestamp}, and never follows a redirect. A 2xx settles the delivery; {@code 410
+ * Gone} disables the endpoint at once; anything else (3xx, 4xx, 5xx, a timeout, a refused
+ * connection) is retried on {@code webhooks.retrySchedule} plus jitter — later if {@code Retry-After}
+ * asks — until the schedule runs out. An endpoint failing for {@code webhooks.disableAfter} without a
+ * success is disabled, and either disabling raises an {@code alert.raised} event.
+ *
+ * <p>Isolation: each endpoint has at most {@code maxInFlightPerEndpoint} attempts outstanding, the
+ * rest wait in its own queue, so a slow or hanging receiver only delays itself. Nothing here is
+ * awaited by the runner: events are published, and a failure here is logged, never sent back.
+ *
+ * <p>Restart: pending deliveries live in the {@link WebhookStore}; every {@code pollInterval} the
+ * dispatcher claims those due (retries, and those whose lease ran out because a process died).
+ */
+public final class WebhookDispatcherVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(WebhookDispatcherVerticle.class);
+  /** Deliveries claimed from the store per look. */
+  static final int CLAIM_BATCH = 100;
+  /** The longest wait a {@code Retry-After} can ask for; longer asks are cut to it. */
+  static final Duration MAX_RETRY_AFTER = Duration.ofHours(24);
+  /** The shortest claim on a delivery; longer when the timeouts are. */
+  static final Duration MIN_LEASE = Duration.ofSeconds(30);
+  static final String USER_AGENT = "Stagecoach-Webhooks/1.0";
+  /** What an alert for a disabled endpoint is called in {@code alert.raised}'s data. */
+  static final String ALERT_WEBHOOK_DISABLED = "webhook.disabled";
+
+  private final WebhookConfig config;
+  private final WebhookStore store;
+  private final ActiveSubscriptions active;
+  private final Clock clock;
+  private final Map<String, Endpoint> endpoints = new HashMap<>();
+  /** Deliveries this process has queued or in flight, so that a look at the store does not take them twice. */
+  private final Set<String> held = new HashSet<>();
+  private final List<MessageConsumer<?>> consumers = new ArrayList<>();
+  private HttpClientAgent http;
+  private SsrfGuard guard;
+  private long pollTimer = -1;
+  private boolean polling;
+  private boolean stopping;
+
+  /** One endpoint's share of the dispatcher: attempts in flight, and deliveries waiting for a slot. */
+  private static final class Endpoint {
+    final ArrayDeque<Delivery> waiting = new ArrayDeque<>();
+    int inFlight;
+  }
+
+  /** What an attempt came to. {@code statusCode} is null when no response came. */
+  private record Outcome(Integer statusCode, String error, String address, String response, long latencyMs,
+      Duration retryAfter) {
+  }
+
+  public WebhookDispatcherVerticle(WebhookConfig config, WebhookStore store, Clock clock) {
+    this.config = config;
+    this.store = store;
+    this.active = new ActiveSubscriptions(store);
+    this.clock = clock;
+  }
+
+  /** How long a claimed delivery is kept from other processes: long enough for one whole attempt, twice. */
+  static Duration lease(WebhookConfig config) {
+    Duration attempt = config.connectTimeout().plus(config.requestTimeout()).multipliedBy(2);
+    return attempt.compareTo(MIN_LEASE) > 0 ? attempt : MIN_LEASE;
+  }
+
+  @Override
+  public Future<?> start() {
+    guard = new SsrfGuard(vertx, config.allowPrivate());
+    http = vertx.createHttpClient(
+        new HttpClientOptions()
+            .setConnectTimeout((int) config.connectTimeout().toMillis())
+            .setForceSni(true)
+            .setMaxRedirects(0)
+            .setKeepAlive(true),
+        new PoolOptions().setHttp1MaxSize(config.maxInFlightPerEndpoint()));
+    MessageConsumer<JsonObject> events = vertx.eventBus().consumer(Addresses.EVENTS, this::onEvent);
+    consumers.add(events);
+    WebhookService service = new WebhookService(store, guard, config, clock, this::dispatch, active::invalidate);
+    return Future.all(events.completion(), service.register(vertx.eventBus(), consumers))
+        .onSuccess(v -> {
+          pollTimer = vertx.setPeriodic(config.pollInterval().toMillis(), t -> pollDue());
+          pollDue();
+        });
+  }
+
+  @Override
+  public Future<?> stop() {
+    stopping = true;
+    vertx.cancelTimer(pollTimer);
+    return http.close();
+  }
+
+  // ---- events → deliveries ---------------------------------------------------------------------
+
+  private void onEvent(Message<JsonObject> message) {
+    JsonObject event = message.body();
+    String tenant = event.getString("tenant");
+    String type = event.getString("type");
+    String eventId = event.getString("id");
+    if (tenant == null || type == null || eventId == null || stopping) {
+      return;
+    }
+    active.of(tenant)
+        .compose(subscriptions -> {
+          List<Subscription> wanting = subscriptions.stream().filter(s -> s.wants(type)).toList();
+          if (wanting.isEmpty()) {
+            return Future.succeededFuture(List.<Delivery>of());
+          }
+          String body = event.encode();
+          Instant now = clock.instant();
+          Instant leaseEnd = now.plus(lease(config));
+          List<Delivery> deliveries = wanting.stream()
+              .map(s -> Delivery.pending(JobIds.next(), s, eventId, type, body, now, leaseEnd))
+              .toList();
+          return store.enqueue(deliveries).map(deliveries);
+        })
+        .onSuccess(this::dispatch)
+        .onFailure(e -> LOG.warn("webhook deliveries of event {} ({}) could not be stored: {}", eventId, type,
+            e.getMessage()));
+  }
+
+  /** Looks for due deliveries; again at once while it finds new ones in full batches. */
+  private void pollDue() {
+    if (polling || stopping) {
+      return;
+    }
+    polling = true;
+    Instant now = clock.instant();
+    store.claimDue(now, now.plus(lease(config)), CLAIM_BATCH)
+        .onComplete(ar -> {
+          polling = false;
+          if (ar.failed()) {
+            LOG.warn("due webhook deliveries could not be claimed: {}", ar.cause().getMessage());
+            return;
+          }
+          long fresh = ar.result().stream().filter(d -> !held.contains(d.id())).count();
+          dispatch(ar.result());
+          if (ar.result().size() == CLAIM_BATCH && fresh > 0) {
+            pollDue();
+          }
+        });
+  }
+
+  /** Queues claimed deliveries on their endpoints, and starts what the in-flight limits allow. */
+  void dispatch(List<Delivery> deliveries) {
+    for (Delivery delivery : deliveries) {
+      if (stopping || !held.add(delivery.id())) {
+        continue;
+      }
+      Endpoint endpoint = endpoints.computeIfAbsent(delivery.webhookId(), id -> new Endpoint());
+      endpoint.waiting.add(delivery);
+      drain(delivery.webhookId(), endpoint);
+    }
+  }
+
+  private void drain(String webhookId, Endpoint endpoint) {
+    while (!stopping && endpoint.inFlight < config.maxInFlightPerEndpoint() && !endpoint.waiting.isEmpty()) {
+      Delivery delivery = endpoint.waiting.poll();
+      endpoint.inFlight++;
+      attempt(delivery).onComplete(ar -> {
+        endpoint.inFlight--;
+        held.remove(delivery.id());
+        if (ar.failed()) {
+          // The store did not take the outcome: the lease runs out and the delivery is tried again.
+          LOG.warn("webhook delivery {} could not be settled: {}", delivery.id(), ar.cause().getMessage());
+        }
+        drain(webhookId, endpoint);
+        if (endpoint.inFlight == 0 && endpoint.waiting.isEmpty()) {
+          endpoints.remove(webhookId, endpoint);
+        }
+      });
+    }
+  }
+
+  // ---- one attempt -----------------------------------------------------------------------------
+
+  private Future<Void> attempt(Delivery delivery) {
+    return store.get(delivery.webhookId()).compose(subscription -> {
+      if (subscription == null) {
+        return Future.succeededFuture();  // deleted, and its deliveries with it
+      }
+      if (subscription.isDisabled()) {
+        return store.recordAttempt(delivery.id(), null, DeliveryStatus.FAILED, null);
+      }
+      Instant at = clock.instant();
+      return guard.check(subscription.url())
+          .compose(target -> send(target, delivery, subscription, at))
+          .recover(refused -> Future.succeededFuture(new Outcome(null, refused.getMessage(), null, null, 0, null)))
+          .compose(outcome -> settle(subscription, delivery, at, outcome));
+    });
+  }
+
+  /** POSTs the stored body to the checked address; answers the outcome (never fails). */
+  private Future<Outcome> send(SsrfGuard.Target target, Delivery delivery, Subscription subscription, Instant at) {
+    long timestamp = at.getEpochSecond();
+    RequestOptions options = new RequestOptions()
+        .setMethod(HttpMethod.POST)
+        .setServer(SocketAddress.inetSocketAddress(target.port(), target.address().getHostAddress()))
+        .setHost(target.host())
+        .setPort(target.port())
+        .setSsl(target.ssl())
+        .setURI(target.requestUri())
+        .setFollowRedirects(false)
+        .setConnectTimeout(config.connectTimeout().toMillis())
+        .setIdleTimeout(config.requestTimeout().toMillis())
+        .putHeader("content-type", "application/json")
+        .putHeader("user-agent", USER_AGENT)
+        .putHeader("webhook-id", delivery.eventId())
+        .putHeader("webhook-timestamp", Long.toString(timestamp))
+        .putHeader("webhook-signature", Signer.header(subscription.signingSecrets(at), delivery.eventId(), timestamp,
+            delivery.body()));
+    String address = target.addressText();
+    long started = System.nanoTime();
+    boolean[] timedOut = {false};
+    return http.request(options)
+        .compose(request -> {
+          // The idle timeout catches silence; this deadline catches a receiver that trickles.
+          long deadline = vertx.setTimer(config.requestTimeout().toMillis(), t -> {
+            timedOut[0] = true;
+            request.reset();
+          });
+          return request.send(Buffer.buffer(delivery.body()))
+              .compose(response -> outcome(response, address, started))
+              .eventually(() -> {
+                vertx.cancelTimer(deadline);
+                return Future.succeededFuture();
+              });
+        })
+        .recover(e -> Future.succeededFuture(new Outcome(null,
+            timedOut[0] ? "no answer within " + config.requestTimeout().toMillis() + " ms" : describe(e), address, null,
+            elapsedMs(started), null)));
+  }
+
+  private Future<Outcome> outcome(HttpClientResponse response, String address, long started) {
+    Buffer head = Buffer.buffer();
+    int keep = Attempt.MAX_RESPONSE_CHARS * 4;  // bytes enough for the characters kept
+    response.handler(chunk -> {
+      if (head.length() < keep) {
+        head.appendBuffer(chunk.slice(0, Math.min(chunk.length(), keep - head.length())));
+      }
+    });
+    return response.end().map(v -> {
+      int status = response.statusCode();
+      String text = head.toString(StandardCharsets.UTF_8);
+      String kept = text.length() > Attempt.MAX_RESPONSE_CHARS ? text.substring(0, Attempt.MAX_RESPONSE_CHARS) : text;
+      String error = status >= 200 && status < 300 ? null
+          : status >= 300 && status < 400 ? "redirect " + status + " to " + response.getHeader("location") + " not followed"
+          : "HTTP " + status;
+      return new Outcome(status, error, address, kept, elapsedMs(started), retryAfter(response.getHeader("retry-after")));
+    });
+  }
+
+  /** Records the attempt and moves the delivery (and, on the way, the endpoint's health) on. */
+  private Future<Void> settle(Subscription subscription, Delivery delivery, Instant at, Outcome outcome) {
+    Attempt attempt = new Attempt(delivery.attempts() + 1, at, outcome.statusCode(), outcome.latencyMs(),
+        outcome.error(), outcome.address(), outcome.response());
+    if (attempt.succeeded()) {
+      return store.recordAttempt(delivery.id(), attempt, DeliveryStatus.SUCCEEDED, null)
+          .compose(v -> subscription.failingSince() != null ? store.markHealthy(subscription.id()) : Future.succeededFuture());
+    }
+    if (outcome.statusCode() != null && outcome.statusCode() == 410) {
+      return store.recordAttempt(delivery.id(), attempt, DeliveryStatus.FAILED, null)
+          .compose(v -> disable(subscription, "the endpoint answered 410 Gone"));
+    }
+    Instant now = clock.instant();
+    boolean retry = delivery.attempts() < config.retrySchedule().size();
+    Instant next = retry ? now.plus(retryDelay(config.retrySchedule().get(delivery.attempts()), outcome.retryAfter())) : null;
+    Future<Void> recorded = store.recordAttempt(delivery.id(), attempt, retry ? DeliveryStatus.PENDING : DeliveryStatus.FAILED, next)
+        .compose(v -> store.markFailing(subscription.id(), at));
+    Instant failingSince = subscription.failingSince();
+    if (failingSince != null && !Duration.between(failingSince, now).minus(config.disableAfter()).isNegative()) {
+      return recorded.compose(v -> disable(subscription, "failing since " + JobJson.instant(failingSince)
+          + " without a success (" + outcome.error() + ")"));
+    }
+    return recorded;
+  }
+
+  /** The scheduled wait plus up to a fifth of jitter, or what {@code Retry-After} asked if that is longer. */
+  static Duration retryDelay(Duration scheduled, Duration retryAfter) {
+    long jitter = scheduled.toMillis() / 5 == 0 ? 0 : ThreadLocalRandom.current().nextLong(scheduled.toMillis() / 5 + 1);
+    Duration delay = scheduled.plusMillis(jitter);
+    if (retryAfter != null && retryAfter.compareTo(delay) > 0) {
+      return retryAfter.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : retryAfter;
+    }
+    return delay;
+  }
+
+  /** A {@code Retry-After} value: seconds, or an HTTP date; null when absent or unreadable. */
+  Duration retryAfter(String header) {
+    if (header == null || header.isBlank()) {
+      return null;
+    }
+    String value = header.trim();
+    if (value.matches("\\d{1,9}")) {
+      return Duration.ofSeconds(Long.parseLong(value));
+    }
+    try {
+      Instant at = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+      Duration wait = Duration.between(clock.instant(), at);
+      return wait.isNegative() ? Duration.ZERO : wait;
+    } catch (DateTimeParseException e) {
+      return null;
+    }
+  }
+
+  /** Disables the endpoint and, if this call did, raises {@code alert.raised}. */
+  private Future<Void> disable(Subscription subscription, String reason) {
+    return store.disable(subscription.id(), clock.instant(), reason).map(disabled -> {
+      active.invalidate();
+      if (disabled) {
+        LOG.warn("webhook {} of tenant {} ({}) disabled: {}", subscription.id(), subscription.tenant(),
+            subscription.url(), reason);
+        vertx.eventBus().publish(Addresses.EVENTS, new JsonObject()
+            .put("id", JobIds.random())
+            .put("type", EventType.ALERT_RAISED.wire())
+            .put("timestamp", JobJson.instant(clock.instant()))
+            .put("tenant", subscription.tenant())
+            .put("data", new JsonObject()
+                .put("type", ALERT_WEBHOOK_DISABLED)
+                .put("subject", subscription.id())
+                .put("message", "webhook " + subscription.url() + " disabled: " + reason)));
+      }
+      return null;
+    });
+  }
+
+  private static long elapsedMs(long startedNanos) {
+    return Duration.ofNanos(System.nanoTime() - startedNanos).toMillis();
+  }
+
+  private static String describe(Throwable e) {
+    String message = e.getMessage();
+    return e.getClass().getSimpleName() + (message == null || message.isBlank() ? "" : ": " + message);
+  }
+}

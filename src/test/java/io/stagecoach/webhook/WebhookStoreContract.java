@@ -1,0 +1,301 @@
+package io.stagecoach.webhook;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.stagecoach.job.JobIds;
+import io.stagecoach.store.Page;
+import io.stagecoach.testing.MutableClock;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * What every {@link WebhookStore} promises, through the interface alone; a store passes by
+ * subclassing this with the few lines that build it.
+ */
+@ExtendWith(VertxExtension.class)
+public abstract class WebhookStoreContract {
+  private static final Duration LEASE = Duration.ofSeconds(30);
+  /** A body as a receiver must see it: spacing, key order and non-ASCII text kept byte for byte. */
+  private static final String BODY = "{\"id\":\"e1\",  \"type\":\"job.failed\",\"z\":1,\"a\":\"é ✓\"}";
+
+  protected MutableClock clock;
+  protected WebhookStore store;
+
+  /** A new, empty store reading time from {@code clock}. */
+  protected abstract Future<WebhookStore> newStore(Vertx vertx, Clock clock);
+
+  @BeforeEach
+  void createStore(Vertx vertx, VertxTestContext test) {
+    clock = new MutableClock();
+    newStore(vertx, clock).onComplete(test.succeeding(created -> {
+      store = created;
+      test.completeNow();
+    }));
+  }
+
+  @AfterEach
+  void closeStore(VertxTestContext test) {
+    (store == null ? Future.<Void>succeededFuture() : store.close()).onComplete(test.succeedingThenComplete());
+  }
+
+  private Subscription aSubscription(String tenant, String... events) {
+    return new Subscription(JobIds.next(), tenant, "https://hooks.example.com/" + tenant, List.of(events), "for " + tenant,
+        clock.instant(), null, null, null, Signer.newSecret(), null, null);
+  }
+
+  private Delivery aDelivery(Subscription to, Instant dueAt) {
+    return Delivery.pending(JobIds.next(), to, JobIds.random(), "job.failed", BODY, clock.instant(), dueAt);
+  }
+
+  @Test
+  @DisplayName("a subscription reads back as it was created, and an unknown id reads as null")
+  void roundTrip(VertxTestContext test) {
+    Subscription s = aSubscription("acme", "job.failed", "job.*", "alert.raised");
+    store.create(s)
+        .compose(created -> store.get(s.id()))
+        .compose(read -> {
+          assertEquals(s, read);
+          return Future.all(store.get(JobIds.next()), store.get("not-a-uuid"));
+        })
+        .onComplete(test.succeeding(missing -> test.verify(() -> {
+          assertNull(missing.resultAt(0));
+          assertNull(missing.resultAt(1));
+          test.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName("list gives a tenant's subscriptions in creation order, a page at a time; null lists every tenant")
+  void list(VertxTestContext test) {
+    List<Subscription> acme = new ArrayList<>();
+    Future<Void> chain = Future.succeededFuture();
+    for (int i = 0; i < 5; i++) {
+      Subscription s = aSubscription("acme", "job.*");
+      acme.add(s);
+      chain = chain.compose(v -> store.create(s)).compose(v -> store.create(aSubscription("other", "job.*"))).mapEmpty();
+    }
+    chain.compose(v -> store.list("acme", null, 3))
+        .compose(first -> {
+          assertEquals(acme.subList(0, 3), first.items());
+          assertEquals(acme.get(2).id(), first.lastKey());
+          return store.list("acme", first.lastKey(), 3);
+        })
+        .compose(second -> {
+          assertEquals(acme.subList(3, 5), second.items());
+          assertNull(second.lastKey());
+          return store.list(null, null, 100);
+        })
+        .onComplete(test.succeeding(all -> test.verify(() -> {
+          assertEquals(10, all.items().size());
+          test.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName("active gives the tenant's subscriptions that are not disabled")
+  void active(VertxTestContext test) {
+    Subscription on = aSubscription("acme", "job.*");
+    Subscription off = aSubscription("acme", "job.*");
+    Subscription elsewhere = aSubscription("other", "job.*");
+    Future.all(store.create(on), store.create(off), store.create(elsewhere))
+        .compose(v -> store.disable(off.id(), clock.instant(), "410 Gone"))
+        .compose(v -> store.active("acme"))
+        .onComplete(test.succeeding(active -> test.verify(() -> {
+          assertEquals(List.of(on.id()), active.stream().map(Subscription::id).toList());
+          test.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName("rotation keeps the old secret as the previous one, signing until it expires")
+  void rotate(VertxTestContext test) {
+    Subscription s = aSubscription("acme", "job.*");
+    String next = Signer.newSecret();
+    Instant expires = clock.instant().plus(Duration.ofHours(24));
+    store.create(s)
+        .compose(v -> store.rotateSecret(s.id(), next, expires))
+        .compose(rotated -> {
+          assertEquals(next, rotated.secret());
+          assertEquals(s.secret(), rotated.previousSecret());
+          assertEquals(expires, rotated.previousSecretExpiresAt());
+          return store.get(s.id());
+        })
+        .compose(read -> {
+          assertEquals(List.of(next, s.secret()), read.signingSecrets(clock.instant()));
+          assertEquals(List.of(next), read.signingSecrets(expires));
+          return store.rotateSecret(JobIds.next(), next, expires);
+        })
+        .onComplete(test.succeeding(missing -> test.verify(() -> {
+          assertNull(missing);
+          test.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName("failingSince is set by the first failure only, cleared by a success; disable happens once")
+  void health(VertxTestContext test) {
+    Subscription s = aSubscription("acme", "job.*");
+    Instant first = clock.instant();
+    store.create(s)
+        .compose(v -> store.markFailing(s.id(), first))
+        .compose(v -> store.markFailing(s.id(), clock.advance(Duration.ofMinutes(5))))
+        .compose(v -> store.get(s.id()))
+        .compose(read -> {
+          assertEquals(first, read.failingSince());
+          return store.markHealthy(s.id());
+        })
+        .compose(v -> store.get(s.id()))
+        .compose(read -> {
+          assertNull(read.failingSince());
+          return store.disable(s.id(), clock.instant(), "410 Gone");
+        })
+        .compose(disabled -> {
+          assertTrue(disabled);
+          return store.disable(s.id(), clock.instant(), "again");
+        })
+        .compose(again -> {
+          assertFalse(again);
+          return store.get(s.id());
+        })
+        .onComplete(test.succeeding(read -> test.verify(() -> {
+          assertTrue(read.isDisabled());
+          assertEquals("410 Gone", read.disabledReason());
+          assertEquals(clock.instant(), read.disabledAt());
+          test.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName("claimDue takes due deliveries once per lease, oldest due first, and the body comes back byte for byte")
+  void claimDue(VertxTestContext test) {
+    Subscription s = aSubscription("acme", "job.*");
+    Instant now = clock.instant();
+    Delivery later = aDelivery(s, now.plusSeconds(60));
+    Delivery dueSecond = aDelivery(s, now.minusSeconds(1));
+    Delivery dueFirst = aDelivery(s, now.minusSeconds(5));
+    store.create(s)
+        .compose(v -> store.enqueue(List.of(later, dueSecond, dueFirst)))
+        .compose(v -> store.claimDue(now, now.plus(LEASE), 10))
+        .compose(claimed -> {
+          assertEquals(List.of(dueFirst.id(), dueSecond.id()), claimed.stream().map(Delivery::id).toList());
+          assertEquals(BODY, claimed.get(0).body());
+          assertEquals(dueFirst.eventId(), claimed.get(0).eventId());
+          return store.claimDue(now, now.plus(LEASE), 10);
+        })
+        .compose(again -> {
+          assertEquals(List.of(), again, "a claimed delivery is not claimed again within its lease");
+          Instant afterLease = clock.advance(LEASE.plusSeconds(31));
+          return store.claimDue(afterLease, afterLease.plus(LEASE), 10);
+        })
+        .onComplete(test.succeeding(reclaimed -> test.verify(() -> {
+          assertEquals(3, reclaimed.size(), "after the lease every due delivery is claimed again");
+          test.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName("attempts are logged in order and settle the delivery; the log lists deliveries newest first")
+  void attempts(VertxTestContext test) {
+    Subscription s = aSubscription("acme", "job.*");
+    Instant now = clock.instant();
+    Delivery d = aDelivery(s, now);
+    Delivery newer = aDelivery(s, now);
+    Attempt failed = new Attempt(1, now, 500, 12, "HTTP 500", "93.184.216.34:443", "oops");
+    Attempt refused = new Attempt(2, now.plusSeconds(5), null, 3, "connection refused", "93.184.216.34:443", null);
+    Attempt ok = new Attempt(3, now.plusSeconds(10), 204, 7, null, "93.184.216.34:443", "");
+    store.create(s)
+        .compose(v -> store.enqueue(List.of(d)))
+        .compose(v -> store.enqueue(List.of(newer)))
+        .compose(v -> store.recordAttempt(d.id(), failed, DeliveryStatus.PENDING, now.plusSeconds(5)))
+        .compose(v -> store.delivery(d.id()))
+        .compose(pending -> {
+          assertEquals(DeliveryStatus.PENDING, pending.status());
+          assertEquals(1, pending.attempts());
+          assertEquals(now.plusSeconds(5), pending.nextAttemptAt());
+          assertNull(pending.finishedAt());
+          return store.recordAttempt(d.id(), refused, DeliveryStatus.PENDING, now.plusSeconds(10));
+        })
+        .compose(v -> store.recordAttempt(d.id(), ok, DeliveryStatus.SUCCEEDED, null))
+        .compose(v -> store.delivery(d.id()))
+        .compose(done -> {
+          assertEquals(DeliveryStatus.SUCCEEDED, done.status());
+          assertEquals(3, done.attempts());
+          assertEquals(List.of(failed, refused, ok), done.log());
+          assertEquals(clock.instant(), done.finishedAt());
+          return store.deliveries(s.id(), null, 1);
+        })
+        .compose(first -> {
+          assertEquals(List.of(newer.id()), first.items().stream().map(Delivery::id).toList());
+          return store.deliveries(s.id(), first.lastKey(), 1);
+        })
+        .onComplete(test.succeeding((Page<Delivery> second) -> test.verify(() -> {
+          assertEquals(List.of(d.id()), second.items().stream().map(Delivery::id).toList());
+          assertEquals(3, second.items().get(0).log().size());
+          test.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName("a delivery settled without an attempt counts none; a claimed delivery settled final is not claimed again")
+  void settleWithoutAttempt(VertxTestContext test) {
+    Subscription s = aSubscription("acme", "job.*");
+    Instant now = clock.instant();
+    Delivery d = aDelivery(s, now);
+    store.create(s)
+        .compose(v -> store.enqueue(List.of(d)))
+        .compose(v -> store.recordAttempt(d.id(), null, DeliveryStatus.FAILED, null))
+        .compose(v -> store.delivery(d.id()))
+        .compose(failed -> {
+          assertEquals(DeliveryStatus.FAILED, failed.status());
+          assertEquals(0, failed.attempts());
+          assertEquals(List.of(), failed.log());
+          return store.claimDue(clock.advance(Duration.ofDays(1)), clock.instant().plus(LEASE), 10);
+        })
+        .onComplete(test.succeeding(claimed -> test.verify(() -> {
+          assertEquals(List.of(), claimed);
+          test.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName("deleting a subscription deletes its deliveries; deliveries for a deleted one are not stored")
+  void delete(VertxTestContext test) {
+    Subscription s = aSubscription("acme", "job.*");
+    Delivery d = aDelivery(s, clock.instant());
+    store.create(s)
+        .compose(v -> store.enqueue(List.of(d)))
+        .compose(v -> store.delete(s.id()))
+        .compose(deleted -> {
+          assertTrue(deleted);
+          return store.delete(s.id());
+        })
+        .compose(again -> {
+          assertFalse(again);
+          return store.delivery(d.id());
+        })
+        .compose(gone -> {
+          assertNull(gone);
+          return store.enqueue(List.of(aDelivery(s, clock.instant())));
+        })
+        .compose(v -> store.claimDue(clock.instant(), clock.instant().plus(LEASE), 10))
+        .onComplete(test.succeeding(claimed -> test.verify(() -> {
+          assertEquals(List.of(), claimed);
+          test.completeNow();
+        })));
+  }
+}
