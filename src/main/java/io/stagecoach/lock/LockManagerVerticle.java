@@ -1,12 +1,11 @@
 package io.stagecoach.lock;
 
 import io.stagecoach.bus.Addresses;
-import io.stagecoach.bus.BusErrors;
+import io.stagecoach.bus.RequestReply;
 import io.stagecoach.job.StagecoachException;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -43,17 +42,7 @@ public final class LockManagerVerticle extends VerticleBase {
   }
 
   private static Future<Void> serve(EventBus bus, String address, Function<JsonObject, Future<JsonObject>> handler) {
-    return bus.<JsonObject>consumer(address, message -> reply(message, handler)).completion();
-  }
-
-  private static void reply(Message<JsonObject> message, Function<JsonObject, Future<JsonObject>> handler) {
-    Future<JsonObject> answer;
-    try {
-      answer = handler.apply(message.body());
-    } catch (RuntimeException e) {
-      answer = Future.failedFuture(e);
-    }
-    answer.onSuccess(message::reply).onFailure(e -> BusErrors.fail(message, e));
+    return RequestReply.serve(bus, address, handler).completion();
   }
 
   private Future<JsonObject> acquire(JsonObject body) {

@@ -1,7 +1,7 @@
 package io.stagecoach.runner;
 
 import io.stagecoach.bus.Addresses;
-import io.stagecoach.bus.BusErrors;
+import io.stagecoach.bus.RequestReply;
 import io.stagecoach.bus.EventType;
 import io.stagecoach.bus.JobEvents;
 import io.stagecoach.job.ErrorCode;
@@ -17,7 +17,6 @@ import io.stagecoach.store.LogPage;
 import io.stagecoach.store.Page;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -68,20 +67,7 @@ final class JobService {
   }
 
   private Future<Void> serve(String address, Function<JsonObject, Future<JsonObject>> handler) {
-    return bus.<JsonObject>consumer(address, message -> answer(message, handler)).completion();
-  }
-
-  private static void answer(Message<JsonObject> message, Function<JsonObject, Future<JsonObject>> handler) {
-    Future<JsonObject> reply;
-    try {
-      if (message.body() == null) {
-        throw StagecoachException.invalidInput("the request must be a JSON object");
-      }
-      reply = handler.apply(message.body());
-    } catch (RuntimeException e) {
-      reply = Future.failedFuture(e);
-    }
-    reply.onSuccess(message::reply).onFailure(e -> BusErrors.fail(message, e));
+    return RequestReply.serve(bus, address, handler).completion();
   }
 
   // ---- submit --------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 package io.stagecoach.webhook;
 
 import io.stagecoach.bus.Addresses;
-import io.stagecoach.bus.BusErrors;
+import io.stagecoach.bus.RequestReply;
 import io.stagecoach.bus.EventType;
 import io.stagecoach.config.WebhookConfig;
 import io.stagecoach.job.JobIds;
@@ -9,7 +9,6 @@ import io.stagecoach.job.JobJson;
 import io.stagecoach.job.StagecoachException;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -66,15 +65,7 @@ final class WebhookService {
 
   private static void serve(EventBus bus, String address, Function<JsonObject, Future<JsonObject>> handler,
       List<MessageConsumer<?>> consumers, List<Future<Void>> registered) {
-    MessageConsumer<JsonObject> consumer = bus.consumer(address, (Message<JsonObject> message) -> {
-      Future<JsonObject> answer;
-      try {
-        answer = handler.apply(message.body());
-      } catch (RuntimeException e) {
-        answer = Future.failedFuture(e);
-      }
-      answer.onSuccess(message::reply).onFailure(e -> BusErrors.fail(message, e));
-    });
+    MessageConsumer<JsonObject> consumer = RequestReply.serve(bus, address, handler);
     consumers.add(consumer);
     registered.add(consumer.completion());
   }
