@@ -2,6 +2,7 @@ package io.stagecoach.client;
 
 import io.stagecoach.bus.Addresses;
 import io.stagecoach.bus.BusErrors;
+import io.stagecoach.bus.EventType;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -18,6 +19,8 @@ import java.util.Set;
  */
 public final class JobClient {
   private static final Set<String> TERMINAL = Set.of("succeeded", "failed", "cancelled");
+  private static final Set<String> END_EVENTS = Set.of(
+      EventType.JOB_SUCCEEDED.wire(), EventType.JOB_FAILED.wire(), EventType.JOB_CANCELLED.wire());
 
   private final Vertx vertx;
   private final EventBus bus;
@@ -92,9 +95,9 @@ public final class JobClient {
   public Future<JsonObject> awaitEnd(String id) {
     Promise<JsonObject> ended = Promise.promise();
     MessageConsumer<JsonObject> consumer = bus.consumer(Addresses.jobEvents(id), m -> {
-      JsonObject job = m.body().getJsonObject("data");
-      if (TERMINAL.contains(job.getString("status"))) {
-        ended.tryComplete(job);
+      // Only the events that end a job: a stage event may carry the ended record, with its stage added.
+      if (END_EVENTS.contains(m.body().getString("type"))) {
+        ended.tryComplete(m.body().getJsonObject("data"));
       }
     });
     consumer.completion()
