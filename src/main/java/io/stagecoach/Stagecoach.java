@@ -7,6 +7,12 @@ import io.stagecoach.lock.LocalLockBackend;
 import io.stagecoach.lock.LockBackend;
 import io.stagecoach.lock.redis.RedisLockBackend;
 import io.stagecoach.lock.LockManagerVerticle;
+import io.stagecoach.ops.AlertStore;
+import io.stagecoach.ops.AuditStore;
+import io.stagecoach.ops.MemoryAlertStore;
+import io.stagecoach.ops.MemoryAuditStore;
+import io.stagecoach.ops.OpsVerticle;
+import io.stagecoach.ops.pg.PgOpsStore;
 import io.stagecoach.runner.JobRunnerVerticle;
 import io.stagecoach.runner.JobTypeRegistry;
 import io.stagecoach.runner.demo.DemoJobTypes;
@@ -27,14 +33,17 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A running engine: the lock manager, the job runner, the webhook dispatcher and the REST API,
- * deployed in that order so that each finds what it talks to already listening.
+ * A running engine: the lock manager, alerts and audit (ops), the job runner, the webhook
+ * dispatcher and the REST API, deployed in that order so that each finds what it talks to already
+ * listening.
  */
 public final class Stagecoach {
   private final Vertx vertx;
   private final StagecoachConfig config;
   private final JobStore store;
   private WebhookStore webhookStore;
+  private AlertStore alertStore;
+  private AuditStore auditStore;
   private final JobTypeRegistry types;
   private final Clock clock;
   private final List<String> deployments = Collections.synchronizedList(new ArrayList<>());
@@ -57,7 +66,8 @@ public final class Stagecoach {
     }
     return openStore(vertx, config, clock).compose(store -> {
       Stagecoach engine = new Stagecoach(vertx, config, store, types, clock);
-      return engine.deployAll().map(engine).recover(e -> engine.closeWebhookStore().eventually(store::close)
+      return engine.deployAll().map(engine).recover(e -> engine.closeOpsStores().eventually(engine::closeWebhookStore)
+          .eventually(store::close)
           .transform(v -> Future.failedFuture(e)));
     });
   }
@@ -74,8 +84,9 @@ public final class Stagecoach {
     return vertx.deployVerticle(new LockManagerVerticle(lockBackend()))
         .compose(locks -> {
           deployments.add(0, locks);
-          return addRunner(config.runner());
+          return deployOps();
         })
+        .compose(ops -> addRunner(config.runner()))
         .compose(runner -> deployWebhooks())
         .compose(webhooks -> vertx.deployVerticle(api))
         .map(http -> {
@@ -96,6 +107,31 @@ public final class Stagecoach {
       deployments.add(0, id);
       return null;
     });
+  }
+
+  /**
+   * Opens the alert and audit stores (PostgreSQL when the job store is) and deploys the ops
+   * verticle on them, before the runner, so that it counts failures from the first job.
+   */
+  private Future<Void> deployOps() {
+    Future<Void> opened;
+    if (config.store().isPostgres()) {
+      opened = PgOpsStore.create(vertx, config.store().pgUri()).map(pg -> {
+        alertStore = pg;
+        auditStore = pg;
+        return null;
+      });
+    } else {
+      alertStore = new MemoryAlertStore();
+      auditStore = new MemoryAuditStore();
+      opened = Future.succeededFuture();
+    }
+    return opened
+        .compose(v -> vertx.deployVerticle(new OpsVerticle(config.alerts(), alertStore, auditStore, clock)))
+        .map(id -> {
+          deployments.add(0, id);
+          return null;
+        });
   }
 
   private LockBackend lockBackend() {
@@ -137,7 +173,13 @@ public final class Stagecoach {
     for (String id : List.copyOf(deployments)) {
       chain = chain.compose(v -> vertx.undeploy(id));
     }
-    return chain.eventually(this::closeWebhookStore).eventually(store::close);
+    return chain.eventually(this::closeOpsStores).eventually(this::closeWebhookStore).eventually(store::close);
+  }
+
+  /** Closes the alert and audit stores (one PostgreSQL store serves both). */
+  private Future<Void> closeOpsStores() {
+    Future<Void> alerts = alertStore == null ? Future.succeededFuture() : alertStore.close();
+    return auditStore == null || auditStore == alertStore ? alerts : alerts.eventually(auditStore::close);
   }
 
   private Future<Void> closeWebhookStore() {

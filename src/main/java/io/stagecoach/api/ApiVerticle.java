@@ -1,6 +1,7 @@
 package io.stagecoach.api;
 
 import static io.stagecoach.api.auth.Role.ADMIN;
+import static io.stagecoach.api.auth.Role.OPERATOR;
 import static io.stagecoach.api.auth.Role.SUBMITTER;
 import static io.stagecoach.api.auth.Role.VIEWER;
 import static io.vertx.core.http.HttpMethod.DELETE;
@@ -19,6 +20,8 @@ import io.stagecoach.config.ConfigException;
 import io.stagecoach.config.HttpConfig;
 import io.stagecoach.job.ErrorCode;
 import io.stagecoach.job.StagecoachException;
+import io.stagecoach.ops.AlertClient;
+import io.stagecoach.ops.AuditClient;
 import io.stagecoach.webhook.WebhookClient;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -81,8 +84,10 @@ public final class ApiVerticle extends VerticleBase {
         .compose(this::writeDevelopmentToken)
         .compose(a -> {
           authenticator = a;
-          Router router = router(new JobRoutes(vertx, JobClient.create(vertx)), new HealthRoutes(vertx),
-              new WebhookRoutes(WebhookClient.create(vertx)));
+          Audit audit = new Audit(new AuditClient(vertx));
+          Router router = router(new Routes(new JobRoutes(vertx, JobClient.create(vertx), audit), new HealthRoutes(vertx),
+              new WebhookRoutes(WebhookClient.create(vertx), audit), new AlertRoutes(new AlertClient(vertx), audit),
+              new AuditRoutes(new AuditClient(vertx)), new LockRoutes(vertx, audit)));
           return vertx.createHttpServer()
               .requestHandler(request -> {
                 SecurityHeaders.apply(request.response().headers());
@@ -105,6 +110,11 @@ public final class ApiVerticle extends VerticleBase {
     return Future.succeededFuture();
   }
 
+  /** The route groups the endpoints table points into. */
+  private record Routes(JobRoutes jobs, HealthRoutes health, WebhookRoutes webhooks, AlertRoutes alerts,
+      AuditRoutes audit, LockRoutes locks) {
+  }
+
   /** One endpoint: who may call it ({@code role} null: anyone) and what answers it. */
   private record Endpoint(HttpMethod method, String path, Role role, Handler<RoutingContext> handler) {
   }
@@ -121,7 +131,10 @@ public final class ApiVerticle extends VerticleBase {
    * Every endpoint: method, path, the least role it needs, handler. {@code GET /metrics}, when it
    * comes, is {@code open} unless {@code auth.protectMetrics}, when it needs {@code OPERATOR}.
    */
-  private static List<Endpoint> endpoints(JobRoutes jobs, HealthRoutes health, WebhookRoutes webhooks) {
+  private static List<Endpoint> endpoints(Routes routes) {
+    JobRoutes jobs = routes.jobs();
+    HealthRoutes health = routes.health();
+    WebhookRoutes webhooks = routes.webhooks();
     return List.of(
         open(GET, "/health/live", health::live),
         open(GET, "/health/ready", health::ready),
@@ -142,7 +155,12 @@ public final class ApiVerticle extends VerticleBase {
         api(POST, "/webhooks/:id/rotate-secret", ADMIN, webhooks::rotateSecret),
         api(GET, "/webhooks/:id/deliveries", ADMIN, webhooks::deliveries),
         api(POST, "/webhooks/:id/deliveries/:deliveryId/redeliver", ADMIN, webhooks::redeliver),
-        api(POST, "/webhooks/:id/ping", ADMIN, webhooks::ping));
+        api(POST, "/webhooks/:id/ping", ADMIN, webhooks::ping),
+        api(GET, "/alerts", ADMIN, routes.alerts()::list),
+        api(POST, "/alerts/:id/ack", ADMIN, routes.alerts()::acknowledge),
+        api(GET, "/audit", ADMIN, routes.audit()::list),
+        api(GET, "/locks", OPERATOR, routes.locks()::list),
+        api(DELETE, "/locks/:key", OPERATOR, routes.locks()::forceRelease));
   }
 
   /**
@@ -150,13 +168,13 @@ public final class ApiVerticle extends VerticleBase {
    * body is read, so an anonymous caller cannot make the server buffer one; then the body; then
    * the endpoints. No catch-all route may follow them, or a wrong method would be 404, not 405.
    */
-  private Router router(JobRoutes jobs, HealthRoutes health, WebhookRoutes webhooks) {
+  private Router router(Routes routes) {
     Router router = Router.router(vertx);
     router.route().handler(AccessLog::handle);
     if (!auth.corsOrigins().isEmpty()) {
       router.route().handler(SecurityHeaders.cors(auth.corsOrigins()));
     }
-    List<Endpoint> endpoints = endpoints(jobs, health, webhooks);
+    List<Endpoint> endpoints = endpoints(routes);
     String openUnderBase = endpoints.stream()
         .filter(e -> e.role() == null && e.path().startsWith(BASE + "/"))
         .map(e -> Pattern.quote(e.path().substring(BASE.length())))

@@ -14,8 +14,11 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The job endpoints; each turns a request into one {@link JobClient} call and its answer into JSON.
@@ -32,10 +35,12 @@ final class JobRoutes {
 
   private final Vertx vertx;
   private final JobClient jobs;
+  private final Audit audit;
 
-  JobRoutes(Vertx vertx, JobClient jobs) {
+  JobRoutes(Vertx vertx, JobClient jobs, Audit audit) {
     this.vertx = vertx;
     this.jobs = jobs;
+    this.audit = audit;
   }
 
   /** The client this caller's requests go through: every tenant for an operator, its own for anyone else. */
@@ -70,7 +75,9 @@ final class JobRoutes {
       }
       body.put("idempotencyKey", header);
     }
-    client(ctx).submit(body).onSuccess(submitted -> {
+    audit.after(ctx, "job.submit", client(ctx).submit(body), s -> s.created()
+        ? new Audit.Change(s.job().getString(TENANT), s.id(), null, Audit.status(s.job()))
+        : null).onSuccess(submitted -> {
       JsonObject job = submitted.job();
       ctx.response()
           .putHeader("Location", ApiVerticle.BASE + "/jobs/" + submitted.id())
@@ -97,7 +104,7 @@ final class JobRoutes {
       }
       submissions.add(withTenant(ctx, submission, "jobs[" + i + "].tenant"));
     }
-    client(ctx).submitBatch(submissions)
+    audit.afterEach(ctx, "job.submitBatch", client(ctx).submitBatch(submissions), ids -> batchChanges(submissions, ids))
         .onSuccess(ids -> Responses.json(ctx, 202, new JsonObject().put("ids", new JsonArray(ids))))
         .onFailure(ctx::fail);
   }
@@ -208,11 +215,33 @@ final class JobRoutes {
   }
 
   void cancel(RoutingContext ctx) {
-    accepted(ctx, client(ctx).cancel(jobId(ctx)));
+    String id = jobId(ctx);
+    JobClient scoped = client(ctx);
+    accepted(ctx, statusChange(ctx, "job.cancel", scoped.get(id), () -> scoped.cancel(id)));
   }
 
   void retry(RoutingContext ctx) {
-    accepted(ctx, client(ctx).retry(jobId(ctx)));
+    String id = jobId(ctx);
+    JobClient scoped = client(ctx);
+    accepted(ctx, statusChange(ctx, "job.retry", scoped.get(id), () -> scoped.retry(id)));
+  }
+
+  /** Runs a job action after reading the record, and audits the job's status before and after. */
+  private Future<JsonObject> statusChange(RoutingContext ctx, String action, Future<JsonObject> read,
+      Supplier<Future<JsonObject>> act) {
+    return read.compose(before -> audit.after(ctx, action, act.get(),
+        after -> new Audit.Change(after.getString(TENANT), after.getString("id"), Audit.status(before), Audit.status(after))));
+  }
+
+  /** One audit entry per tenant of a batch, with the ids of the jobs it got (ids are in submission order). */
+  private static List<Audit.Change> batchChanges(List<JsonObject> submissions, List<String> ids) {
+    Map<String, JsonArray> byTenant = new LinkedHashMap<>();
+    for (int i = 0; i < ids.size() && i < submissions.size(); i++) {
+      byTenant.computeIfAbsent(submissions.get(i).getString(TENANT), t -> new JsonArray()).add(ids.get(i));
+    }
+    return byTenant.entrySet().stream()
+        .map(e -> new Audit.Change(e.getKey(), null, null, new JsonObject().put("ids", e.getValue())))
+        .toList();
   }
 
   void jobTypes(RoutingContext ctx) {

@@ -18,9 +18,11 @@ final class WebhookRoutes {
   private static final String TENANT = "tenant";
 
   private final WebhookClient webhooks;
+  private final Audit audit;
 
-  WebhookRoutes(WebhookClient webhooks) {
+  WebhookRoutes(WebhookClient webhooks, Audit audit) {
     this.webhooks = webhooks;
+    this.audit = audit;
   }
 
   /** The tenant whose webhooks the caller may see; null for an operator, who sees every tenant's. */
@@ -39,7 +41,8 @@ final class WebhookRoutes {
     if (!body.containsKey(TENANT)) {
       body.put(TENANT, caller.tenant());
     }
-    webhooks.create(body).onSuccess(created -> {
+    audit.after(ctx, "webhook.create", webhooks.create(body), w -> new Audit.Change(w.getString(TENANT),
+        w.getString("id"), null, settings(w))).onSuccess(created -> {
       ctx.response().putHeader("Location", ApiVerticle.BASE + "/webhooks/" + created.getString("id"));
       Responses.json(ctx, 201, created);
     }).onFailure(ctx::fail);
@@ -61,13 +64,18 @@ final class WebhookRoutes {
   }
 
   void delete(RoutingContext ctx) {
-    webhooks.delete(scope(ctx), id(ctx, "id"))
+    String scope = scope(ctx);
+    String id = id(ctx, "id");
+    webhooks.get(scope, id)
+        .compose(before -> audit.after(ctx, "webhook.delete", webhooks.delete(scope, id),
+            v -> new Audit.Change(before.getString(TENANT), id, settings(before), null)))
         .onSuccess(v -> ctx.response().setStatusCode(204).end())
         .onFailure(ctx::fail);
   }
 
   void rotateSecret(RoutingContext ctx) {
-    webhooks.rotateSecret(scope(ctx), id(ctx, "id")).onSuccess(w -> Responses.json(ctx, 200, w)).onFailure(ctx::fail);
+    audit.after(ctx, "webhook.rotateSecret", webhooks.rotateSecret(scope(ctx), id(ctx, "id")),
+        w -> new Audit.Change(w.getString(TENANT), w.getString("id"), null, null)).onSuccess(w -> Responses.json(ctx, 200, w)).onFailure(ctx::fail);
   }
 
   void deliveries(RoutingContext ctx) {
@@ -78,13 +86,24 @@ final class WebhookRoutes {
   }
 
   void redeliver(RoutingContext ctx) {
-    webhooks.redeliver(scope(ctx), id(ctx, "id"), id(ctx, "deliveryId"))
+    String scope = scope(ctx);
+    String id = id(ctx, "id");
+    String deliveryId = id(ctx, "deliveryId");
+    webhooks.get(scope, id)
+        .compose(webhook -> audit.after(ctx, "webhook.redeliver", webhooks.redeliver(scope, id, deliveryId),
+            d -> new Audit.Change(webhook.getString(TENANT), deliveryId, null,
+                new JsonObject().put("webhookId", id).put("deliveryId", d.getString("id")))))
         .onSuccess(d -> Responses.json(ctx, 202, d))
         .onFailure(ctx::fail);
   }
 
   void ping(RoutingContext ctx) {
     webhooks.ping(scope(ctx), id(ctx, "id")).onSuccess(d -> Responses.json(ctx, 202, d)).onFailure(ctx::fail);
+  }
+
+  /** What an audit entry shows of a subscription: never its secret. */
+  private static JsonObject settings(JsonObject webhook) {
+    return new JsonObject().put("url", webhook.getString("url")).put("events", webhook.getJsonArray("events"));
   }
 
   private static String id(RoutingContext ctx, String param) {

@@ -41,6 +41,14 @@ public final class Addresses {
   public static final String WEBHOOKS_REDELIVER = PREFIX + "webhooks.redeliver";
   public static final String WEBHOOKS_PING = PREFIX + "webhooks.ping";
 
+  /** Published with {@code {tenant, type, subject, message}}: a condition the alerts verticle raises (with dedup). */
+  public static final String ALERTS_RAISE = PREFIX + "alerts.raise";
+  /** Request/reply: alerts and the audit log, served by the ops verticle. */
+  public static final String ALERTS_LIST = PREFIX + "alerts.list";
+  public static final String ALERTS_ACK = PREFIX + "alerts.ack";
+  public static final String AUDIT_RECORD = PREFIX + "audit.record";
+  public static final String AUDIT_LIST = PREFIX + "audit.list";
+
   /** Request/reply: the lock manager. */
   public static final String LOCKS_ACQUIRE = PREFIX + "locks.acquire";
   public static final String LOCKS_RENEW = PREFIX + "locks.renew";

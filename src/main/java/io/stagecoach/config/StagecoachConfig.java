@@ -8,9 +8,11 @@ import io.vertx.core.json.JsonObject;
  * @param demoTypes whether the demo job types ({@code demo.*}) are registered; defaults to true
  * @param auth how REST callers are authenticated; defaults to development auth (see {@link AuthConfig})
  * @param webhooks the webhook dispatcher (see {@link WebhookConfig})
+ * @param alerts when alerts are raised (see {@link AlertConfig})
  */
 public record StagecoachConfig(HttpConfig http, StoreConfig store, LockConfig locks,
-    RunnerConfig runner, JobDefaults jobs, boolean demoTypes, AuthConfig auth, WebhookConfig webhooks) {
+    RunnerConfig runner, JobDefaults jobs, boolean demoTypes, AuthConfig auth, WebhookConfig webhooks,
+    AlertConfig alerts) {
 
   /** Parses the merged config JSON; an unknown key or a bad value is a {@link ConfigException}. */
   public static StagecoachConfig fromJson(JsonObject json) {
@@ -23,14 +25,15 @@ public record StagecoachConfig(HttpConfig http, StoreConfig store, LockConfig lo
         read(root.section("jobs"), JobDefaults::read),
         root.bool("demoTypes", true),
         read(root.section("auth"), AuthConfig::read),
-        read(root.section("webhooks"), WebhookConfig::read));
+        read(root.section("webhooks"), WebhookConfig::read),
+        read(root.section("alerts"), AlertConfig::read));
     root.rejectUnknownKeys();
     return config;
   }
 
   /** The same configuration with another runner section. */
   public StagecoachConfig withRunner(RunnerConfig otherRunner) {
-    return new StagecoachConfig(http, store, locks, otherRunner, jobs, demoTypes, auth, webhooks);
+    return new StagecoachConfig(http, store, locks, otherRunner, jobs, demoTypes, auth, webhooks, alerts);
   }
 
   /** All defaults: the embedded engine. */

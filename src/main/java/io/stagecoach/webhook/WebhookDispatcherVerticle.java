@@ -1,7 +1,6 @@
 package io.stagecoach.webhook;
 
 import io.stagecoach.bus.Addresses;
-import io.stagecoach.bus.EventType;
 import io.stagecoach.config.WebhookConfig;
 import io.stagecoach.job.JobIds;
 import io.stagecoach.job.JobJson;
@@ -347,22 +346,19 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
     }
   }
 
-  /** Disables the endpoint and, if this call did, raises {@code alert.raised}. */
+  /** Disables the endpoint and, if this call did, asks for a {@code webhook.disabled} alert. */
   private Future<Void> disable(Subscription subscription, String reason) {
     return store.disable(subscription.id(), clock.instant(), reason).map(disabled -> {
       active.invalidate();
       if (disabled) {
         LOG.warn("webhook {} of tenant {} ({}) disabled: {}", subscription.id(), subscription.tenant(),
             subscription.url(), reason);
-        vertx.eventBus().publish(Addresses.EVENTS, new JsonObject()
-            .put("id", JobIds.random())
-            .put("type", EventType.ALERT_RAISED.wire())
-            .put("timestamp", JobJson.instant(clock.instant()))
+        // The alerts verticle stores it (deduplicated) and publishes alert.raised.
+        vertx.eventBus().publish(Addresses.ALERTS_RAISE, new JsonObject()
             .put("tenant", subscription.tenant())
-            .put("data", new JsonObject()
-                .put("type", ALERT_WEBHOOK_DISABLED)
-                .put("subject", subscription.id())
-                .put("message", "webhook " + subscription.url() + " disabled: " + reason)));
+            .put("type", ALERT_WEBHOOK_DISABLED)
+            .put("subject", subscription.id())
+            .put("message", "webhook " + subscription.url() + " disabled: " + reason));
       }
       return null;
     });

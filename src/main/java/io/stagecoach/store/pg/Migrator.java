@@ -38,7 +38,8 @@ public final class Migrator {
   static final List<String> MIGRATIONS = List.of(
       "V001__create_jobs.sql",
       "V002__finished_jobs_index.sql",
-      "V003__webhooks.sql");
+      "V003__webhooks.sql",
+      "V004__alerts_audit.sql");
 
   static final String RESOURCE_DIR = "db/migration/";
 

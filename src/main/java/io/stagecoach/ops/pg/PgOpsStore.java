@@ -1,0 +1,201 @@
+package io.stagecoach.ops.pg;
+
+import io.stagecoach.job.ErrorCode;
+import io.stagecoach.job.StagecoachException;
+import io.stagecoach.ops.Alert;
+import io.stagecoach.ops.AlertStore;
+import io.stagecoach.ops.AuditEntry;
+import io.stagecoach.ops.AuditStore;
+import io.stagecoach.store.Page;
+import io.stagecoach.store.pg.Migrator;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * Alerts and the audit log in PostgreSQL (migration {@code V004__alerts_audit.sql}), on one small
+ * pool: both are low-volume. A database that cannot be reached fails calls {@code unavailable}.
+ */
+public final class PgOpsStore implements AlertStore, AuditStore {
+  /** Connections in the pool. Defaults to 2. */
+  public static final int DEFAULT_POOL_SIZE = 2;
+  /** Time to connect, and to wait for a pooled connection. Defaults to 5 seconds. */
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
+
+  private final Pool pool;
+
+  private PgOpsStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** Connects to {@code pgUri}, migrates the schema, and answers the store. */
+  public static Future<PgOpsStore> create(Vertx vertx, String pgUri) {
+    PgConnectOptions options;
+    try {
+      options = PgConnectOptions.fromUri(pgUri);
+    } catch (RuntimeException malformed) {
+      return Future.failedFuture(new StagecoachException(ErrorCode.UNAVAILABLE,
+          "the PostgreSQL URI is not valid (postgresql://user:password@host:port/database)"));
+    }
+    Map<String, String> properties = new HashMap<>(PgConnectOptions.DEFAULT_PROPERTIES);
+    properties.putAll(options.getProperties());
+    properties.putIfAbsent("application_name", "stagecoach-ops");
+    options.setProperties(properties);
+    Pool pool = PgBuilder.pool()
+        .with(new PoolOptions()
+            .setMaxSize(DEFAULT_POOL_SIZE)
+            .setMaxWaitQueueSize(1000)
+            .setConnectionTimeout((int) DEFAULT_TIMEOUT.toMillis())
+            .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS))
+        .with(new NetClientOptions().setConnectTimeout((int) DEFAULT_TIMEOUT.toMillis()).setTcpKeepAlive(true))
+        .connectingTo(options)
+        .using(vertx)
+        .build();
+    return new Migrator(vertx, pool).migrate()
+        .map(applied -> new PgOpsStore(pool))
+        .recover(e -> pool.close().transform(closed -> translate(e)));
+  }
+
+  @Override
+  public Future<Void> close() {
+    return pool.close();
+  }
+
+  // ---- alerts ------------------------------------------------------------------------------------
+
+  @Override
+  public Future<Alert> raiseUnlessRecent(Alert a, Duration window) {
+    String dedupKey = a.tenant() + "\u001f" + a.type() + "\u001f" + a.subject();
+    Tuple params = Tuple.of(UUID.fromString(a.id()), a.tenant(), a.type(), a.subject(), a.message(), ts(a.raisedAt()))
+        .addValue(ts(a.raisedAt().minus(window)));
+    return pool.withTransaction(conn -> conn.preparedQuery(OpsQueries.LOCK_ALERT_KEY).execute(Tuple.of(dedupKey))
+            .compose(locked -> conn.preparedQuery(OpsQueries.RAISE_ALERT).execute(params)))
+        .map(rows -> rows.size() == 0 ? null : a)
+        .recover(PgOpsStore::translate);
+  }
+
+  @Override
+  public Future<Alert> get(String id) {
+    return query(OpsQueries.GET_ALERT, Tuple.of(uuid(id))).map(rows -> first(rows, PgOpsStore::alert));
+  }
+
+  @Override
+  public Future<Page<Alert>> list(String tenant, String beforeId, int limit) {
+    return query(OpsQueries.LIST_ALERTS, Tuple.of(tenant, uuid(beforeId), limit + 1))
+        .map(rows -> page(rows, PgOpsStore::alert, limit, Alert::id));
+  }
+
+  @Override
+  public Future<Alert> acknowledge(String id, String by, Instant at) {
+    return query(OpsQueries.ACKNOWLEDGE_ALERT, Tuple.of(uuid(id), ts(at), by)).map(rows -> first(rows, PgOpsStore::alert));
+  }
+
+  // ---- audit -------------------------------------------------------------------------------------
+
+  @Override
+  public Future<Void> append(AuditEntry e) {
+    Tuple params = Tuple.of(UUID.fromString(e.id()), ts(e.at()), e.actor(), e.tenant(), e.action(), e.target())
+        .addValue(e.before()).addValue(e.after());
+    return query(OpsQueries.APPEND_AUDIT, params).mapEmpty();
+  }
+
+  @Override
+  public Future<Page<AuditEntry>> entries(String tenant, String beforeId, int limit) {
+    return query(OpsQueries.LIST_AUDIT, Tuple.of(tenant, uuid(beforeId), limit + 1))
+        .map(rows -> page(rows, PgOpsStore::auditEntry, limit, AuditEntry::id));
+  }
+
+  // ---- rows --------------------------------------------------------------------------------------
+
+  private Future<RowSet<Row>> query(String sql, Tuple params) {
+    return pool.preparedQuery(sql).execute(params).recover(PgOpsStore::translate);
+  }
+
+  private static <T> T first(RowSet<Row> rows, Function<Row, T> mapper) {
+    return rows.size() == 0 ? null : mapper.apply(rows.iterator().next());
+  }
+
+  private static <T> Page<T> page(RowSet<Row> rows, Function<Row, T> mapper, int limit, Function<T, String> key) {
+    List<T> fetched = new ArrayList<>();
+    rows.forEach(row -> fetched.add(mapper.apply(row)));
+    if (fetched.size() <= limit) {
+      return new Page<>(List.copyOf(fetched), null);
+    }
+    List<T> items = List.copyOf(fetched.subList(0, limit));
+    return new Page<>(items, key.apply(items.get(limit - 1)));
+  }
+
+  private static Alert alert(Row row) {
+    return new Alert(row.getUUID("id").toString(), row.getString("tenant"), row.getString("type"),
+        row.getString("subject"), row.getString("message"), instant(row, "raised_at"), instant(row, "acknowledged_at"),
+        row.getString("acknowledged_by"));
+  }
+
+  private static AuditEntry auditEntry(Row row) {
+    return new AuditEntry(row.getUUID("id").toString(), instant(row, "at"), row.getString("actor"),
+        row.getString("tenant"), row.getString("action"), row.getString("target"), json(row, "before"),
+        json(row, "after"));
+  }
+
+  private static JsonObject json(Row row, String column) {
+    Object value = row.getValue(column);
+    return value instanceof JsonObject object ? object : null;
+  }
+
+  private static OffsetDateTime ts(Instant instant) {
+    return instant == null ? null : OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+  }
+
+  private static Instant instant(Row row, String column) {
+    OffsetDateTime value = row.getOffsetDateTime(column);
+    return value == null ? null : value.toInstant();
+  }
+
+  /** A UUID from its text; an id that is not one names nothing, so it becomes a UUID no row has. */
+  private static UUID uuid(String id) {
+    if (id == null) {
+      return null;
+    }
+    try {
+      return UUID.fromString(id);
+    } catch (IllegalArgumentException e) {
+      return new UUID(0, 0);
+    }
+  }
+
+  private static <T> Future<T> translate(Throwable failure) {
+    if (failure instanceof StagecoachException) {
+      return Future.failedFuture(failure);
+    }
+    boolean unavailable = failure instanceof PgException pg
+        ? pg.getSqlState() != null && (pg.getSqlState().startsWith("08") || pg.getSqlState().startsWith("57P")
+            || pg.getSqlState().startsWith("53"))
+        : failure instanceof IOException || failure instanceof io.vertx.core.VertxException
+            || failure instanceof java.util.concurrent.TimeoutException;
+    return Future.failedFuture(unavailable
+        ? new StagecoachException(ErrorCode.UNAVAILABLE, "the PostgreSQL alert and audit store is unavailable: "
+            + failure.getClass().getSimpleName())
+        : failure);
+  }
+}
