@@ -97,7 +97,7 @@ public final class JobClient {
     MessageConsumer<JsonObject> consumer = bus.consumer(Addresses.jobEvents(id), m -> {
       // Only the events that end a job: a stage event may carry the ended record, with its stage added.
       if (END_EVENTS.contains(m.body().getString("type"))) {
-        ended.tryComplete(m.body().getJsonObject("data"));
+        ended.tryComplete(m.body().getJsonObject("data").copy()); // events are shared: the caller gets its own
       }
     });
     consumer.completion()

@@ -1,6 +1,7 @@
 package io.stagecoach.client;
 
 import io.stagecoach.bus.Addresses;
+import io.stagecoach.bus.EventCodec;
 import io.stagecoach.job.JobError;
 import io.stagecoach.job.LogLevel;
 import io.stagecoach.job.StageStatus;
@@ -49,6 +50,7 @@ public final class JobWorker {
       return Future.failedFuture(new IllegalArgumentException("a worker's job type needs a handler"));
     }
     EventBus bus = vertx.eventBus();
+    EventCodec.register(bus); // events of this worker's jobs may come from another node
     MessageConsumer<JsonObject> work = bus.consumer(Addresses.work(type.key()));
     MessageConsumer<Object> discover = bus.consumer(Addresses.TYPES_DISCOVER);
     JobWorker worker = new JobWorker(vertx, type, List.of(work, discover));

@@ -39,13 +39,8 @@ final class EndWriter {
   Future<Job> write(String id, JobMutation mutation, List<LogLine> logs) {
     Promise<Job> written = Promise.promise();
     queue.add(new Pending(new JobWrite(id, mutation, logs), written));
-    if (!flushScheduled && !writing) {
-      // Let the ends of this event-loop turn gather before writing.
-      flushScheduled = true;
-      context.runOnContext(v -> {
-        flushScheduled = false;
-        flush();
-      });
+    if (!writing) {
+      scheduleFlush(); // let the ends of this event-loop turn gather before writing
     }
     return written.future();
   }
@@ -59,6 +54,9 @@ final class EndWriter {
     writing = true;
     store.writeAll(batch.stream().map(Pending::write).toList()).onComplete(ar -> {
       writing = false;
+      if (!queue.isEmpty()) {
+        scheduleFlush(); // next turn: completing these ends may start jobs whose ends come back here
+      }
       for (int i = 0; i < batch.size(); i++) {
         Promise<Job> written = batch.get(i).written();
         if (ar.failed()) {
@@ -72,7 +70,16 @@ final class EndWriter {
           }
         }
       }
-      flush();
     });
+  }
+
+  private void scheduleFlush() {
+    if (!flushScheduled) {
+      flushScheduled = true;
+      context.runOnContext(v -> {
+        flushScheduled = false;
+        flush();
+      });
+    }
   }
 }

@@ -174,7 +174,9 @@ public final class JobRunnerVerticle extends VerticleBase {
       if (ar.succeeded() && ar.result().kind() == Outcome.Kind.REQUEUED) {
         waitingForLock.computeIfAbsent(job.lock().key(), k -> new LinkedHashSet<>()).add(job.id());
       }
-      claimAfterCompletion();
+      // On the next turn: with a store that answers at once, claiming here would run the next
+      // job inside this one's completion, and a long queue would grow the stack without end.
+      context.runOnContext(v -> claimAfterCompletion());
     });
   }
 
