@@ -8,23 +8,21 @@ import io.stagecoach.ops.AuditEntry;
 import io.stagecoach.ops.AuditStore;
 import io.stagecoach.store.Page;
 import io.stagecoach.store.pg.Migrator;
+import io.stagecoach.store.pg.PgFailures;
+import io.stagecoach.store.pg.PgValues;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
-import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
-import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -74,7 +72,7 @@ public final class PgOpsStore implements AlertStore, AuditStore {
         .build();
     return new Migrator(vertx, pool).migrate()
         .map(applied -> new PgOpsStore(pool))
-        .recover(e -> pool.close().transform(closed -> translate(e)));
+        .recover(e -> pool.close().transform(closed -> PgFailures.translate(e)));
   }
 
   @Override
@@ -87,49 +85,49 @@ public final class PgOpsStore implements AlertStore, AuditStore {
   @Override
   public Future<Alert> raiseUnlessRecent(Alert a, Duration window) {
     String dedupKey = a.tenant() + "\u001f" + a.type() + "\u001f" + a.subject();
-    Tuple params = Tuple.of(UUID.fromString(a.id()), a.tenant(), a.type(), a.subject(), a.message(), ts(a.raisedAt()))
-        .addValue(ts(a.raisedAt().minus(window)));
+    Tuple params = Tuple.of(UUID.fromString(a.id()), a.tenant(), a.type(), a.subject(), a.message(), PgValues.timestamp(a.raisedAt()))
+        .addValue(PgValues.timestamp(a.raisedAt().minus(window)));
     return pool.withTransaction(conn -> conn.preparedQuery(OpsQueries.LOCK_ALERT_KEY).execute(Tuple.of(dedupKey))
             .compose(locked -> conn.preparedQuery(OpsQueries.RAISE_ALERT).execute(params)))
         .map(rows -> rows.size() == 0 ? null : a)
-        .recover(PgOpsStore::translate);
+        .recover(PgFailures::translate);
   }
 
   @Override
   public Future<Alert> get(String id) {
-    return query(OpsQueries.GET_ALERT, Tuple.of(uuid(id))).map(rows -> first(rows, PgOpsStore::alert));
+    return query(OpsQueries.GET_ALERT, Tuple.of(PgValues.uuid(id))).map(rows -> first(rows, PgOpsStore::alert));
   }
 
   @Override
   public Future<Page<Alert>> list(String tenant, String beforeId, int limit) {
-    return query(OpsQueries.LIST_ALERTS, Tuple.of(tenant, uuid(beforeId), limit + 1))
+    return query(OpsQueries.LIST_ALERTS, Tuple.of(tenant, PgValues.uuid(beforeId), limit + 1))
         .map(rows -> page(rows, PgOpsStore::alert, limit, Alert::id));
   }
 
   @Override
   public Future<Alert> acknowledge(String id, String by, Instant at) {
-    return query(OpsQueries.ACKNOWLEDGE_ALERT, Tuple.of(uuid(id), ts(at), by)).map(rows -> first(rows, PgOpsStore::alert));
+    return query(OpsQueries.ACKNOWLEDGE_ALERT, Tuple.of(PgValues.uuid(id), PgValues.timestamp(at), by)).map(rows -> first(rows, PgOpsStore::alert));
   }
 
   // ---- audit -------------------------------------------------------------------------------------
 
   @Override
   public Future<Void> append(AuditEntry e) {
-    Tuple params = Tuple.of(UUID.fromString(e.id()), ts(e.at()), e.actor(), e.tenant(), e.action(), e.target())
+    Tuple params = Tuple.of(UUID.fromString(e.id()), PgValues.timestamp(e.at()), e.actor(), e.tenant(), e.action(), e.target())
         .addValue(e.before()).addValue(e.after());
     return query(OpsQueries.APPEND_AUDIT, params).mapEmpty();
   }
 
   @Override
   public Future<Page<AuditEntry>> entries(String tenant, String beforeId, int limit) {
-    return query(OpsQueries.LIST_AUDIT, Tuple.of(tenant, uuid(beforeId), limit + 1))
+    return query(OpsQueries.LIST_AUDIT, Tuple.of(tenant, PgValues.uuid(beforeId), limit + 1))
         .map(rows -> page(rows, PgOpsStore::auditEntry, limit, AuditEntry::id));
   }
 
   // ---- rows --------------------------------------------------------------------------------------
 
   private Future<RowSet<Row>> query(String sql, Tuple params) {
-    return pool.preparedQuery(sql).execute(params).recover(PgOpsStore::translate);
+    return pool.preparedQuery(sql).execute(params).recover(PgFailures::translate);
   }
 
   private static <T> T first(RowSet<Row> rows, Function<Row, T> mapper) {
@@ -148,12 +146,12 @@ public final class PgOpsStore implements AlertStore, AuditStore {
 
   private static Alert alert(Row row) {
     return new Alert(row.getUUID("id").toString(), row.getString("tenant"), row.getString("type"),
-        row.getString("subject"), row.getString("message"), instant(row, "raised_at"), instant(row, "acknowledged_at"),
+        row.getString("subject"), row.getString("message"), PgValues.instant(row, "raised_at"), PgValues.instant(row, "acknowledged_at"),
         row.getString("acknowledged_by"));
   }
 
   private static AuditEntry auditEntry(Row row) {
-    return new AuditEntry(row.getUUID("id").toString(), instant(row, "at"), row.getString("actor"),
+    return new AuditEntry(row.getUUID("id").toString(), PgValues.instant(row, "at"), row.getString("actor"),
         row.getString("tenant"), row.getString("action"), row.getString("target"), json(row, "before"),
         json(row, "after"));
   }
@@ -163,39 +161,11 @@ public final class PgOpsStore implements AlertStore, AuditStore {
     return value instanceof JsonObject object ? object : null;
   }
 
-  private static OffsetDateTime ts(Instant instant) {
-    return instant == null ? null : OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
-  }
 
-  private static Instant instant(Row row, String column) {
-    OffsetDateTime value = row.getOffsetDateTime(column);
-    return value == null ? null : value.toInstant();
-  }
 
-  /** A UUID from its text; an id that is not one names nothing, so it becomes a UUID no row has. */
-  private static UUID uuid(String id) {
-    if (id == null) {
-      return null;
-    }
-    try {
-      return UUID.fromString(id);
-    } catch (IllegalArgumentException e) {
-      return new UUID(0, 0);
-    }
-  }
 
-  private static <T> Future<T> translate(Throwable failure) {
-    if (failure instanceof StagecoachException) {
-      return Future.failedFuture(failure);
-    }
-    boolean unavailable = failure instanceof PgException pg
-        ? pg.getSqlState() != null && (pg.getSqlState().startsWith("08") || pg.getSqlState().startsWith("57P")
-            || pg.getSqlState().startsWith("53"))
-        : failure instanceof IOException || failure instanceof io.vertx.core.VertxException
-            || failure instanceof java.util.concurrent.TimeoutException;
-    return Future.failedFuture(unavailable
-        ? new StagecoachException(ErrorCode.UNAVAILABLE, "the PostgreSQL alert and audit store is unavailable: "
-            + failure.getClass().getSimpleName())
-        : failure);
-  }
+
+
+
+
 }

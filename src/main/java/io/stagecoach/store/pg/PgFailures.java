@@ -13,7 +13,7 @@ import java.util.concurrent.TimeoutException;
  * be reached, refuses us or is shutting down is {@code unavailable}; anything else (a bug in a
  * statement, a constraint) keeps its cause.
  */
-final class PgFailures {
+public final class PgFailures {
   /** SQLSTATE unique_violation. */
   static final String UNIQUE_VIOLATION = "23505";
   /** SQLSTATE foreign_key_violation. */
@@ -32,7 +32,8 @@ final class PgFailures {
     }
   }
 
-  static <T> Future<T> translate(Throwable failure) {
+  /** A failure as callers should see it: a lost or refused connection becomes {@code unavailable}. */
+  public static <T> Future<T> translate(Throwable failure) {
     return Future.failedFuture(translated(failure));
   }
 

@@ -9,24 +9,22 @@ import io.stagecoach.webhook.Delivery;
 import io.stagecoach.webhook.DeliveryStatus;
 import io.stagecoach.webhook.Subscription;
 import io.stagecoach.webhook.WebhookStore;
+import io.stagecoach.store.pg.PgFailures;
+import io.stagecoach.store.pg.PgValues;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
-import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
-import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -78,7 +76,7 @@ public final class PgWebhookStore implements WebhookStore {
         .build();
     return new Migrator(vertx, pool).migrate()
         .map(applied -> new PgWebhookStore(pool, clock))
-        .recover(e -> pool.close().transform(closed -> translate(e)));
+        .recover(e -> pool.close().transform(closed -> PgFailures.translate(e)));
   }
 
   @Override
@@ -89,20 +87,20 @@ public final class PgWebhookStore implements WebhookStore {
   @Override
   public Future<Subscription> create(Subscription s) {
     Tuple params = Tuple.of(UUID.fromString(s.id()), s.tenant(), s.url(), new JsonArray(s.events()), s.description(),
-        ts(s.createdAt()))
-        .addValue(ts(s.disabledAt())).addValue(s.disabledReason()).addValue(ts(s.failingSince()))
-        .addValue(s.secret()).addValue(s.previousSecret()).addValue(ts(s.previousSecretExpiresAt()));
+        PgValues.timestamp(s.createdAt()))
+        .addValue(PgValues.timestamp(s.disabledAt())).addValue(s.disabledReason()).addValue(PgValues.timestamp(s.failingSince()))
+        .addValue(s.secret()).addValue(s.previousSecret()).addValue(PgValues.timestamp(s.previousSecretExpiresAt()));
     return query(WebhookQueries.INSERT_SUBSCRIPTION, params).map(rows -> s);
   }
 
   @Override
   public Future<Subscription> get(String id) {
-    return query(WebhookQueries.GET_SUBSCRIPTION, Tuple.of(uuid(id))).map(PgWebhookStore::firstSubscription);
+    return query(WebhookQueries.GET_SUBSCRIPTION, Tuple.of(PgValues.uuid(id))).map(PgWebhookStore::firstSubscription);
   }
 
   @Override
   public Future<Page<Subscription>> list(String tenant, String afterId, int limit) {
-    return query(WebhookQueries.LIST_SUBSCRIPTIONS, Tuple.of(tenant, uuid(afterId), limit + 1)).map(rows -> {
+    return query(WebhookQueries.LIST_SUBSCRIPTIONS, Tuple.of(tenant, PgValues.uuid(afterId), limit + 1)).map(rows -> {
       List<Subscription> items = new ArrayList<>();
       rows.forEach(row -> items.add(subscription(row)));
       return page(items, limit, Subscription::id);
@@ -120,28 +118,28 @@ public final class PgWebhookStore implements WebhookStore {
 
   @Override
   public Future<Boolean> delete(String id) {
-    return query(WebhookQueries.DELETE_SUBSCRIPTION, Tuple.of(uuid(id))).map(rows -> rows.rowCount() > 0);
+    return query(WebhookQueries.DELETE_SUBSCRIPTION, Tuple.of(PgValues.uuid(id))).map(rows -> rows.rowCount() > 0);
   }
 
   @Override
   public Future<Subscription> rotateSecret(String id, String secret, Instant previousExpiresAt) {
-    return query(WebhookQueries.ROTATE_SECRET, Tuple.of(uuid(id), secret, ts(previousExpiresAt)))
+    return query(WebhookQueries.ROTATE_SECRET, Tuple.of(PgValues.uuid(id), secret, PgValues.timestamp(previousExpiresAt)))
         .map(PgWebhookStore::firstSubscription);
   }
 
   @Override
   public Future<Void> markFailing(String id, Instant at) {
-    return query(WebhookQueries.MARK_FAILING, Tuple.of(uuid(id), ts(at))).mapEmpty();
+    return query(WebhookQueries.MARK_FAILING, Tuple.of(PgValues.uuid(id), PgValues.timestamp(at))).mapEmpty();
   }
 
   @Override
   public Future<Void> markHealthy(String id) {
-    return query(WebhookQueries.MARK_HEALTHY, Tuple.of(uuid(id))).mapEmpty();
+    return query(WebhookQueries.MARK_HEALTHY, Tuple.of(PgValues.uuid(id))).mapEmpty();
   }
 
   @Override
   public Future<Boolean> disable(String id, Instant at, String reason) {
-    return query(WebhookQueries.DISABLE, Tuple.of(uuid(id), ts(at), reason)).map(rows -> rows.rowCount() > 0);
+    return query(WebhookQueries.DISABLE, Tuple.of(PgValues.uuid(id), PgValues.timestamp(at), reason)).map(rows -> rows.rowCount() > 0);
   }
 
   @Override
@@ -149,18 +147,18 @@ public final class PgWebhookStore implements WebhookStore {
     if (deliveries.isEmpty()) {
       return Future.succeededFuture();
     }
-    List<Tuple> batch = deliveries.stream().map(d -> Tuple.of(uuid(d.id()), uuid(d.webhookId()), d.tenant(),
-            d.eventId(), d.eventType(), d.body(), d.status().wire(), d.attempts(), ts(d.nextAttemptAt()),
-            ts(d.createdAt()), ts(d.finishedAt())))
+    List<Tuple> batch = deliveries.stream().map(d -> Tuple.of(PgValues.uuid(d.id()), PgValues.uuid(d.webhookId()), d.tenant(),
+            d.eventId(), d.eventType(), d.body(), d.status().wire(), d.attempts(), PgValues.timestamp(d.nextAttemptAt()),
+            PgValues.timestamp(d.createdAt()), PgValues.timestamp(d.finishedAt())))
         .toList();
     return pool.preparedQuery(WebhookQueries.INSERT_DELIVERY).executeBatch(batch)
-        .recover(PgWebhookStore::translate)
+        .recover(PgFailures::translate)
         .mapEmpty();
   }
 
   @Override
   public Future<Delivery> delivery(String id) {
-    return query(WebhookQueries.GET_DELIVERY, Tuple.of(uuid(id))).compose(rows -> {
+    return query(WebhookQueries.GET_DELIVERY, Tuple.of(PgValues.uuid(id))).compose(rows -> {
       if (rows.size() == 0) {
         return Future.succeededFuture(null);
       }
@@ -170,7 +168,7 @@ public final class PgWebhookStore implements WebhookStore {
 
   @Override
   public Future<Page<Delivery>> deliveries(String webhookId, String beforeId, int limit) {
-    return query(WebhookQueries.LIST_DELIVERIES, Tuple.of(uuid(webhookId), uuid(beforeId), limit + 1))
+    return query(WebhookQueries.LIST_DELIVERIES, Tuple.of(PgValues.uuid(webhookId), PgValues.uuid(beforeId), limit + 1))
         .compose(rows -> {
           List<Delivery> items = new ArrayList<>();
           rows.forEach(row -> items.add(delivery(row)));
@@ -188,7 +186,7 @@ public final class PgWebhookStore implements WebhookStore {
       Map<String, List<Attempt>> logs = new HashMap<>();
       for (Row row : rows) {
         logs.computeIfAbsent(row.getUUID("delivery_id").toString(), k -> new ArrayList<>()).add(new Attempt(
-            row.getInteger("number"), instant(row, "at"), row.getInteger("status_code"), row.getLong("latency_ms"),
+            row.getInteger("number"), PgValues.instant(row, "at"), row.getInteger("status_code"), row.getLong("latency_ms"),
             row.getString("error"), row.getString("address"), row.getString("response")));
       }
       return deliveries.stream().map(d -> d.withLog(logs.getOrDefault(d.id(), List.of()))).toList();
@@ -197,7 +195,7 @@ public final class PgWebhookStore implements WebhookStore {
 
   @Override
   public Future<List<Delivery>> claimDue(Instant now, Instant leaseUntil, int limit) {
-    return query(WebhookQueries.CLAIM_DUE, Tuple.of(ts(now), ts(leaseUntil), limit)).map(rows -> {
+    return query(WebhookQueries.CLAIM_DUE, Tuple.of(PgValues.timestamp(now), PgValues.timestamp(leaseUntil), limit)).map(rows -> {
       List<Delivery> items = new ArrayList<>();
       rows.forEach(row -> items.add(delivery(row)));
       return items;
@@ -206,22 +204,22 @@ public final class PgWebhookStore implements WebhookStore {
 
   @Override
   public Future<Void> recordAttempt(String deliveryId, Attempt attempt, DeliveryStatus status, Instant nextAttemptAt) {
-    UUID id = uuid(deliveryId);
+    UUID id = PgValues.uuid(deliveryId);
     boolean pending = status == DeliveryStatus.PENDING;
-    Tuple settle = Tuple.of(id, attempt == null ? 0 : 1, status.wire(), pending ? ts(nextAttemptAt) : null,
-        pending ? null : ts(clock.instant()));
+    Tuple settle = Tuple.of(id, attempt == null ? 0 : 1, status.wire(), pending ? PgValues.timestamp(nextAttemptAt) : null,
+        pending ? null : PgValues.timestamp(clock.instant()));
     return pool.withTransaction(conn -> {
       Future<?> logged = attempt == null ? Future.succeededFuture()
-          : conn.preparedQuery(WebhookQueries.INSERT_ATTEMPT).execute(Tuple.of(id, ts(attempt.at()), attempt.statusCode(),
+          : conn.preparedQuery(WebhookQueries.INSERT_ATTEMPT).execute(Tuple.of(id, PgValues.timestamp(attempt.at()), attempt.statusCode(),
               attempt.latencyMs(), attempt.error(), attempt.address(), attempt.response()));
       return logged.compose(v -> conn.preparedQuery(WebhookQueries.SETTLE_DELIVERY).execute(settle));
-    }).recover(PgWebhookStore::translate).mapEmpty();
+    }).recover(PgFailures::translate).mapEmpty();
   }
 
   // ---- rows ------------------------------------------------------------------------------------
 
   private Future<RowSet<Row>> query(String sql, Tuple params) {
-    return pool.preparedQuery(sql).execute(params).recover(PgWebhookStore::translate);
+    return pool.preparedQuery(sql).execute(params).recover(PgFailures::translate);
   }
 
   private static <T> Page<T> page(List<T> fetched, int limit, java.util.function.Function<T, String> key) {
@@ -241,51 +239,23 @@ public final class PgWebhookStore implements WebhookStore {
     List<String> filters = new ArrayList<>();
     events.forEach(e -> filters.add((String) e));
     return new Subscription(row.getUUID("id").toString(), row.getString("tenant"), row.getString("url"), filters,
-        row.getString("description"), instant(row, "created_at"), instant(row, "disabled_at"),
-        row.getString("disabled_reason"), instant(row, "failing_since"), row.getString("secret"),
-        row.getString("previous_secret"), instant(row, "previous_secret_expires_at"));
+        row.getString("description"), PgValues.instant(row, "created_at"), PgValues.instant(row, "disabled_at"),
+        row.getString("disabled_reason"), PgValues.instant(row, "failing_since"), row.getString("secret"),
+        row.getString("previous_secret"), PgValues.instant(row, "previous_secret_expires_at"));
   }
 
   private static Delivery delivery(Row row) {
     return new Delivery(row.getUUID("id").toString(), row.getUUID("webhook_id").toString(), row.getString("tenant"),
         row.getString("event_id"), row.getString("event_type"), row.getString("body"),
-        DeliveryStatus.fromWire(row.getString("status")), row.getInteger("attempts"), instant(row, "next_attempt_at"),
-        instant(row, "created_at"), instant(row, "finished_at"), List.of());
+        DeliveryStatus.fromWire(row.getString("status")), row.getInteger("attempts"), PgValues.instant(row, "next_attempt_at"),
+        PgValues.instant(row, "created_at"), PgValues.instant(row, "finished_at"), List.of());
   }
 
-  private static OffsetDateTime ts(Instant instant) {
-    return instant == null ? null : OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
-  }
 
-  private static Instant instant(Row row, String column) {
-    OffsetDateTime value = row.getOffsetDateTime(column);
-    return value == null ? null : value.toInstant();
-  }
 
-  /** A UUID from its text; an id that is not one names nothing, so it becomes a UUID no row has. */
-  private static UUID uuid(String id) {
-    if (id == null) {
-      return null;
-    }
-    try {
-      return UUID.fromString(id);
-    } catch (IllegalArgumentException e) {
-      return new UUID(0, 0);
-    }
-  }
 
-  private static <T> Future<T> translate(Throwable failure) {
-    if (failure instanceof StagecoachException) {
-      return Future.failedFuture(failure);
-    }
-    boolean unavailable = failure instanceof PgException pg
-        ? pg.getSqlState() != null && (pg.getSqlState().startsWith("08") || pg.getSqlState().startsWith("57P")
-            || pg.getSqlState().startsWith("53"))
-        : failure instanceof IOException || failure instanceof io.vertx.core.VertxException
-            || failure instanceof java.util.concurrent.TimeoutException;
-    return Future.failedFuture(unavailable
-        ? new StagecoachException(ErrorCode.UNAVAILABLE, "the PostgreSQL webhook store is unavailable: "
-            + failure.getClass().getSimpleName())
-        : failure);
-  }
+
+
+
+
 }
