@@ -1,34 +1,27 @@
 package io.stagecoach.ops.pg;
 
-import io.stagecoach.job.ErrorCode;
 import io.stagecoach.job.StagecoachException;
 import io.stagecoach.ops.Alert;
 import io.stagecoach.ops.AlertStore;
 import io.stagecoach.ops.AuditEntry;
 import io.stagecoach.ops.AuditStore;
 import io.stagecoach.store.Page;
-import io.stagecoach.store.pg.Migrator;
 import io.stagecoach.store.pg.PgFailures;
+import io.stagecoach.store.pg.PgPools;
 import io.stagecoach.store.pg.PgValues;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.NetClientOptions;
-import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -38,8 +31,6 @@ import java.util.function.Function;
 public final class PgOpsStore implements AlertStore, AuditStore {
   /** Connections in the pool. Defaults to 2. */
   public static final int DEFAULT_POOL_SIZE = 2;
-  /** Time to connect, and to wait for a pooled connection. Defaults to 5 seconds. */
-  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
 
   private final Pool pool;
 
@@ -51,28 +42,11 @@ public final class PgOpsStore implements AlertStore, AuditStore {
   public static Future<PgOpsStore> create(Vertx vertx, String pgUri) {
     PgConnectOptions options;
     try {
-      options = PgConnectOptions.fromUri(pgUri);
-    } catch (RuntimeException malformed) {
-      return Future.failedFuture(new StagecoachException(ErrorCode.UNAVAILABLE,
-          "the PostgreSQL URI is not valid (postgresql://user:password@host:port/database)"));
+      options = PgPools.connectOptions(pgUri, "stagecoach-ops");
+    } catch (StagecoachException malformed) {
+      return Future.failedFuture(malformed);
     }
-    Map<String, String> properties = new HashMap<>(PgConnectOptions.DEFAULT_PROPERTIES);
-    properties.putAll(options.getProperties());
-    properties.putIfAbsent("application_name", "stagecoach-ops");
-    options.setProperties(properties);
-    Pool pool = PgBuilder.pool()
-        .with(new PoolOptions()
-            .setMaxSize(DEFAULT_POOL_SIZE)
-            .setMaxWaitQueueSize(1000)
-            .setConnectionTimeout((int) DEFAULT_TIMEOUT.toMillis())
-            .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS))
-        .with(new NetClientOptions().setConnectTimeout((int) DEFAULT_TIMEOUT.toMillis()).setTcpKeepAlive(true))
-        .connectingTo(options)
-        .using(vertx)
-        .build();
-    return new Migrator(vertx, pool).migrate()
-        .map(applied -> new PgOpsStore(pool))
-        .recover(e -> pool.close().transform(closed -> PgFailures.translate(e)));
+    return PgPools.openMigrated(vertx, options, DEFAULT_POOL_SIZE).map(pool -> new PgOpsStore(pool));
   }
 
   @Override

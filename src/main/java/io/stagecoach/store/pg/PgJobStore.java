@@ -20,12 +20,9 @@ import io.stagecoach.store.Page;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.net.NetClientOptions;
-import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.pubsub.PgSubscriber;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
@@ -57,14 +54,8 @@ import java.util.concurrent.TimeUnit;
  * {@link #listenForWakeups} tells a runner when another process made jobs runnable.
  */
 public final class PgJobStore implements JobStore {
-  /** Time to open a TCP connection to PostgreSQL. Defaults to 5 seconds. */
-  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
-  /** Time a call waits for a pooled connection before failing {@code unavailable}. Defaults to 5 seconds. */
-  public static final Duration DEFAULT_POOL_WAIT_TIMEOUT = Duration.ofSeconds(5);
   /** Connections in the pool. Defaults to 8. */
   public static final int DEFAULT_POOL_SIZE = 8;
-  /** Calls that may wait for a pooled connection; more fail at once. Defaults to 1000. */
-  public static final int DEFAULT_MAX_WAIT_QUEUE_SIZE = 1000;
   /** Longest pause between attempts to re-establish the wake-up subscription. Defaults to 5 seconds. */
   public static final Duration MAX_RESUBSCRIBE_DELAY = Duration.ofSeconds(5);
 
@@ -97,42 +88,17 @@ public final class PgJobStore implements JobStore {
     PgConnectOptions connectOptions;
     try {
       connectOptions = connectOptions(pgUri);
-    } catch (RuntimeException malformed) {
-      // The URI may hold a password: it is not repeated in the message.
-      return Future.failedFuture(new StagecoachException(ErrorCode.UNAVAILABLE,
-          "the PostgreSQL URI is not valid (postgresql://user:password@host:port/database)"));
+    } catch (StagecoachException malformed) {
+      return Future.failedFuture(malformed);
     }
-    Pool pool = PgBuilder.pool()
-        .with(new PoolOptions()
-            .setMaxSize(DEFAULT_POOL_SIZE)
-            .setMaxWaitQueueSize(DEFAULT_MAX_WAIT_QUEUE_SIZE)
-            .setConnectionTimeout((int) DEFAULT_POOL_WAIT_TIMEOUT.toMillis())
-            .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS))
-        .with(new NetClientOptions()
-            .setConnectTimeout((int) DEFAULT_CONNECT_TIMEOUT.toMillis())
-            .setTcpKeepAlive(true))
-        .connectingTo(connectOptions)
-        .using(vertx)
-        .build();
-    PgJobStore store = new PgJobStore(vertx, pool, connectOptions, clock, logCap);
-    return new Migrator(vertx, pool).migrate()
-        .recover(PgFailures::translate)
-        .map(applied -> store)
-        .onFailure(e -> pool.close());
+    return PgPools.openMigrated(vertx, connectOptions, DEFAULT_POOL_SIZE)
+        .map(pool -> new PgJobStore(vertx, pool, connectOptions, clock, logCap));
   }
 
   /** Options from a URI, keeping the client's session defaults when the URI adds settings of its own. */
   static PgConnectOptions connectOptions(String uri) {
-    PgConnectOptions options = PgConnectOptions.fromUri(Objects.requireNonNull(uri, "uri"));
-    Map<String, String> properties = new HashMap<>(PgConnectOptions.DEFAULT_PROPERTIES);
-    properties.put("application_name", APPLICATION_NAME);
-    options.getProperties().forEach((name, value) -> {
-      if (!value.equals(PgConnectOptions.DEFAULT_PROPERTIES.get(name))) {
-        properties.put(name, value);
-      }
-    });
     // Statements are prepared per execution: LIST's optional filters are then planned with their values.
-    return options.setProperties(properties).setCachePreparedStatements(false);
+    return PgPools.connectOptions(uri, APPLICATION_NAME).setCachePreparedStatements(false);
   }
 
   /** Closes the pool and every wake-up subscription. */
@@ -163,7 +129,7 @@ public final class PgJobStore implements JobStore {
         .handler(payload -> context.runOnContext(run -> onWake.run()));
     subscribers.add(subscriber);
     return subscriber.connect()
-        .timeout(DEFAULT_CONNECT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+        .timeout(PgPools.DEFAULT_CONNECT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
         .recover(e -> {
           subscribers.remove(subscriber);
           // A first connection that failed leaves the subscriber open: close it, or it lingers.

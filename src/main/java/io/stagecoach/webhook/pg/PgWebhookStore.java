@@ -1,36 +1,30 @@
 package io.stagecoach.webhook.pg;
 
-import io.stagecoach.job.ErrorCode;
 import io.stagecoach.job.StagecoachException;
 import io.stagecoach.store.Page;
-import io.stagecoach.store.pg.Migrator;
 import io.stagecoach.webhook.Attempt;
 import io.stagecoach.webhook.Delivery;
 import io.stagecoach.webhook.DeliveryStatus;
 import io.stagecoach.webhook.Subscription;
 import io.stagecoach.webhook.WebhookStore;
 import io.stagecoach.store.pg.PgFailures;
+import io.stagecoach.store.pg.PgPools;
 import io.stagecoach.store.pg.PgValues;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
-import io.vertx.core.net.NetClientOptions;
-import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Webhooks in PostgreSQL (migration {@code V003__webhooks.sql}), shared by every engine process:
@@ -40,8 +34,6 @@ import java.util.concurrent.TimeUnit;
 public final class PgWebhookStore implements WebhookStore {
   /** Connections in the pool. Defaults to 4. */
   public static final int DEFAULT_POOL_SIZE = 4;
-  /** Time to connect, and to wait for a pooled connection. Defaults to 5 seconds. */
-  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
 
   private final Pool pool;
   private final Clock clock;
@@ -55,28 +47,11 @@ public final class PgWebhookStore implements WebhookStore {
   public static Future<PgWebhookStore> create(Vertx vertx, String pgUri, Clock clock) {
     PgConnectOptions options;
     try {
-      options = PgConnectOptions.fromUri(pgUri);
-    } catch (RuntimeException malformed) {
-      return Future.failedFuture(new StagecoachException(ErrorCode.UNAVAILABLE,
-          "the PostgreSQL URI is not valid (postgresql://user:password@host:port/database)"));
+      options = PgPools.connectOptions(pgUri, "stagecoach-webhooks");
+    } catch (StagecoachException malformed) {
+      return Future.failedFuture(malformed);
     }
-    Map<String, String> properties = new HashMap<>(PgConnectOptions.DEFAULT_PROPERTIES);
-    properties.putAll(options.getProperties());
-    properties.putIfAbsent("application_name", "stagecoach-webhooks");
-    options.setProperties(properties);
-    Pool pool = PgBuilder.pool()
-        .with(new PoolOptions()
-            .setMaxSize(DEFAULT_POOL_SIZE)
-            .setMaxWaitQueueSize(1000)
-            .setConnectionTimeout((int) DEFAULT_TIMEOUT.toMillis())
-            .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS))
-        .with(new NetClientOptions().setConnectTimeout((int) DEFAULT_TIMEOUT.toMillis()).setTcpKeepAlive(true))
-        .connectingTo(options)
-        .using(vertx)
-        .build();
-    return new Migrator(vertx, pool).migrate()
-        .map(applied -> new PgWebhookStore(pool, clock))
-        .recover(e -> pool.close().transform(closed -> PgFailures.translate(e)));
+    return PgPools.openMigrated(vertx, options, DEFAULT_POOL_SIZE).map(pool -> new PgWebhookStore(pool, clock));
   }
 
   @Override
