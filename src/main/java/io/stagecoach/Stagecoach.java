@@ -18,9 +18,11 @@ import io.stagecoach.runner.JobTypeRegistry;
 import io.stagecoach.runner.demo.DemoJobTypes;
 import io.stagecoach.store.JobStore;
 import io.stagecoach.store.memory.MemoryJobStore;
+import io.stagecoach.store.memory.MemoryOutbox;
 import io.stagecoach.store.pg.PgJobStore;
 import io.stagecoach.webhook.MemoryWebhookStore;
 import io.stagecoach.webhook.WebhookDispatcherVerticle;
+import io.stagecoach.webhook.WebhookInterest;
 import io.stagecoach.webhook.WebhookStore;
 import io.stagecoach.webhook.pg.PgWebhookStore;
 import io.vertx.core.Future;
@@ -33,15 +35,16 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A running engine: the lock manager, alerts and audit (ops), the job runner, the webhook
- * dispatcher and the REST API, deployed in that order so that each finds what it talks to already
+ * A running engine: the lock manager, alerts and audit (ops), the webhook dispatcher, the job
+ * runner and the REST API, deployed in that order so that each finds what it talks to already
  * listening.
  */
 public final class Stagecoach {
   private final Vertx vertx;
   private final StagecoachConfig config;
   private final JobStore store;
-  private WebhookStore webhookStore;
+  private final WebhookStore webhookStore;
+  private final WebhookInterest interest;
   private AlertStore alertStore;
   private AuditStore auditStore;
   private final JobTypeRegistry types;
@@ -49,10 +52,12 @@ public final class Stagecoach {
   private final List<String> deployments = Collections.synchronizedList(new ArrayList<>());
   private ApiVerticle api;
 
-  private Stagecoach(Vertx vertx, StagecoachConfig config, JobStore store, JobTypeRegistry types, Clock clock) {
+  private Stagecoach(Vertx vertx, StagecoachConfig config, Stores stores, JobTypeRegistry types, Clock clock) {
     this.vertx = vertx;
     this.config = config;
-    this.store = store;
+    this.store = stores.jobs();
+    this.webhookStore = stores.webhooks();
+    this.interest = new WebhookInterest(webhookStore);
     this.types = types;
     this.clock = clock;
   }
@@ -64,19 +69,30 @@ public final class Stagecoach {
     if (config.demoTypes()) {
       DemoJobTypes.registerAll(types);
     }
-    return openStore(vertx, config, clock).compose(store -> {
-      Stagecoach engine = new Stagecoach(vertx, config, store, types, clock);
-      return engine.deployAll().map(engine).recover(e -> engine.closeOpsStores().eventually(engine::closeWebhookStore)
-          .eventually(store::close)
+    return openStores(vertx, config, clock).compose(stores -> {
+      Stagecoach engine = new Stagecoach(vertx, config, stores, types, clock);
+      return engine.deployAll().map(engine).recover(e -> engine.closeOpsStores()
+          .eventually(stores.webhooks()::close)
+          .eventually(stores.jobs()::close)
           .transform(v -> Future.failedFuture(e)));
     });
   }
 
-  private static Future<JobStore> openStore(Vertx vertx, StagecoachConfig config, Clock clock) {
-    if (config.store().isPostgres()) {
-      return PgJobStore.create(vertx, config.store().pgUri(), clock, config.store().logCap()).map(store -> store);
+  /** The job store and the webhook store, which share the outbox: one database, or one {@link MemoryOutbox}. */
+  private record Stores(JobStore jobs, WebhookStore webhooks) {
+  }
+
+  private static Future<Stores> openStores(Vertx vertx, StagecoachConfig config, Clock clock) {
+    if (!config.store().isPostgres()) {
+      MemoryOutbox outbox = new MemoryOutbox();
+      return Future.succeededFuture(new Stores(new MemoryJobStore(clock, config.store().logCap(), outbox),
+          new MemoryWebhookStore(clock, outbox)));
     }
-    return Future.succeededFuture(new MemoryJobStore(clock, config.store().logCap()));
+    String uri = config.store().pgUri();
+    return PgJobStore.create(vertx, uri, clock, config.store().logCap()).compose(jobs ->
+        PgWebhookStore.create(vertx, uri, clock)
+            .map(webhooks -> new Stores(jobs, webhooks))
+            .recover(e -> jobs.close().transform(v -> Future.failedFuture(e))));
   }
 
   private Future<Void> deployAll() {
@@ -86,24 +102,18 @@ public final class Stagecoach {
           deployments.add(0, locks);
           return deployOps();
         })
-        .compose(ops -> addRunner(config.runner()))
-        .compose(runner -> deployWebhooks())
-        .compose(webhooks -> vertx.deployVerticle(api))
+        .compose(ops -> deployWebhooks())
+        .compose(webhooks -> addRunner(config.runner()))
+        .compose(runner -> vertx.deployVerticle(api))
         .map(http -> {
           deployments.add(0, http);
           return null;
         });
   }
 
-  /** Opens the webhook store (PostgreSQL when the job store is) and deploys the dispatcher on it. */
+  /** Deploys the dispatcher, which also keeps {@link #interest} (what the runners put in the outbox) fresh. */
   private Future<Void> deployWebhooks() {
-    Future<WebhookStore> opened = config.store().isPostgres()
-        ? PgWebhookStore.create(vertx, config.store().pgUri(), clock).map(s -> s)
-        : Future.succeededFuture(new MemoryWebhookStore(clock));
-    return opened.compose(webhooks -> {
-      webhookStore = webhooks;
-      return vertx.deployVerticle(new WebhookDispatcherVerticle(config.webhooks(), webhooks, clock));
-    }).map(id -> {
+    return vertx.deployVerticle(new WebhookDispatcherVerticle(config.webhooks(), webhookStore, clock, interest)).map(id -> {
       deployments.add(0, id);
       return null;
     });
@@ -127,7 +137,7 @@ public final class Stagecoach {
       opened = Future.succeededFuture();
     }
     return opened
-        .compose(v -> vertx.deployVerticle(new OpsVerticle(config.alerts(), alertStore, auditStore, clock)))
+        .compose(v -> vertx.deployVerticle(new OpsVerticle(config.alerts(), alertStore, auditStore, clock, store, interest)))
         .map(id -> {
           deployments.add(0, id);
           return null;
@@ -146,7 +156,7 @@ public final class Stagecoach {
    */
   public Future<Void> addRunner(RunnerConfig runner) {
     StagecoachConfig withRunner = config.withRunner(runner);
-    return vertx.deployVerticle(new JobRunnerVerticle(withRunner, store, types, clock))
+    return vertx.deployVerticle(new JobRunnerVerticle(withRunner, store, types, clock, interest))
         .map(id -> {
           deployments.add(0, id);
           return null;
@@ -173,16 +183,12 @@ public final class Stagecoach {
     for (String id : List.copyOf(deployments)) {
       chain = chain.compose(v -> vertx.undeploy(id));
     }
-    return chain.eventually(this::closeOpsStores).eventually(this::closeWebhookStore).eventually(store::close);
+    return chain.eventually(this::closeOpsStores).eventually(webhookStore::close).eventually(store::close);
   }
 
   /** Closes the alert and audit stores (one PostgreSQL store serves both). */
   private Future<Void> closeOpsStores() {
     Future<Void> alerts = alertStore == null ? Future.succeededFuture() : alertStore.close();
     return auditStore == null || auditStore == alertStore ? alerts : alerts.eventually(auditStore::close);
-  }
-
-  private Future<Void> closeWebhookStore() {
-    return webhookStore == null ? Future.succeededFuture() : webhookStore.close();
   }
 }

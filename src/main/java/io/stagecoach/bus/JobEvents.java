@@ -3,54 +3,66 @@ package io.stagecoach.bus;
 import io.stagecoach.job.Job;
 import io.stagecoach.job.JobIds;
 import io.stagecoach.job.JobJson;
-import io.stagecoach.job.JobStatus;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
+import java.util.List;
 
 /**
- * Publishes job events on {@link Addresses#EVENTS} and the job's own address, in the envelope
- * webhooks carry: {@code {id, type, timestamp, tenant, data}}. Consumers share one envelope per
- * event ({@link EventCodec}): read it, never change it.
+ * Makes events and publishes them on {@link Addresses#EVENTS} (and, for a job's events, the job's
+ * own address). An event is made inside the store write that announces it (see
+ * {@code store.Announcer}) and published only once that write is stored. Consumers share one
+ * envelope per event ({@link EventCodec}): read it, never change it.
  */
 public final class JobEvents {
-  private final EventBus bus;
-  private final Clock clock;
-
   private static final DeliveryOptions SHARED = new DeliveryOptions().setCodecName(EventCodec.NAME);
 
-  public JobEvents(EventBus bus, Clock clock) {
+  private final EventBus bus;
+  private final Clock clock;
+  private final EventInterest interest;
+
+  public JobEvents(EventBus bus, Clock clock, EventInterest interest) {
     this.bus = bus;
     this.clock = clock;
+    this.interest = interest;
     EventCodec.register(bus);
   }
 
-  public void publish(EventType type, Job job) {
-    publish(type, job, JobJson.toJson(job));
+  /** An event about {@code job} as it is now. */
+  public Event of(EventType type, Job job) {
+    return of(type, job, JobJson.toJson(job));
   }
 
-  /** Publishes with extra fields in {@code data}, such as the stage a stage event is about. */
-  public void publish(EventType type, Job job, JsonObject data) {
+  /** An event about a job with {@code data} of its own, such as the job plus the stage a stage event is about. */
+  public Event of(EventType type, Job job, JsonObject data) {
+    return make(type, job.tenant(), job.id(), data);
+  }
+
+  /** An event about no job, such as {@code alert.raised}. */
+  public Event of(EventType type, String tenant, JsonObject data) {
+    return make(type, tenant, null, data);
+  }
+
+  private Event make(EventType type, String tenant, String jobId, JsonObject data) {
+    String id = JobIds.random();
     JsonObject envelope = new JsonObject()
-        .put("id", JobIds.random())
+        .put("id", id)
         .put("type", type.wire())
         .put("timestamp", JobJson.instant(clock.instant()))
-        .put("tenant", job.tenant())
+        .put("tenant", tenant)
         .put("data", data);
-    bus.publish(Addresses.EVENTS, envelope, SHARED);
-    bus.publish(Addresses.jobEvents(job.id()), envelope, SHARED);
+    return new Event(id, type, tenant, jobId, envelope, interest.wants(tenant, type));
   }
 
-  /** The event that announces a job reached {@code status}, or null for a status with none. */
-  public static EventType forStatus(JobStatus status) {
-    return switch (status) {
-      case QUEUED -> EventType.JOB_QUEUED;
-      case RUNNING -> EventType.JOB_STARTED;
-      case SUCCEEDED -> EventType.JOB_SUCCEEDED;
-      case FAILED -> EventType.JOB_FAILED;
-      case CANCELLED -> EventType.JOB_CANCELLED;
-      case CANCELLING -> EventType.JOB_PROGRESS;
-    };
+  public void publish(List<Event> events) {
+    events.forEach(this::publish);
+  }
+
+  public void publish(Event event) {
+    bus.publish(Addresses.EVENTS, event.envelope(), SHARED);
+    if (event.jobId() != null) {
+      bus.publish(Addresses.jobEvents(event.jobId()), event.envelope(), SHARED);
+    }
   }
 }

@@ -1,16 +1,18 @@
 package io.stagecoach.ops;
 
 import io.stagecoach.bus.Addresses;
+import io.stagecoach.bus.Event;
 import io.stagecoach.bus.EventType;
+import io.stagecoach.bus.JobEvents;
 import io.stagecoach.config.AlertConfig;
 import io.stagecoach.job.JobError;
 import io.stagecoach.job.JobIds;
-import io.stagecoach.job.JobJson;
+import io.stagecoach.store.JobStore;
 import io.vertx.core.Future;
-import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,9 +25,10 @@ import org.slf4j.LoggerFactory;
  * {@link Addresses#ALERTS_RAISE} (the dispatcher's {@code webhook.disabled}).
  *
  * <p>Each alert goes through {@link AlertStore#raiseUnlessRecent}, which drops a duplicate of the
- * same tenant, type and subject within the dedup window; a stored alert is published on
- * {@link Addresses#EVENTS} as {@code alert.raised}, in the envelope of job events, so webhooks
- * deliver it. The counts live in this process: with several engines, each counts the attempts it
+ * same tenant, type and subject within the dedup window; a stored alert is announced as
+ * {@code alert.raised}, in the envelope of job events: recorded in the outbox for webhooks, then
+ * published on {@link Addresses#EVENTS}. (The alert and its outbox row are two writes: a crash
+ * between them loses the webhook delivery of that alert, never a job's event.) The counts live in this process: with several engines, each counts the attempts it
  * ran. Runs on its verticle's event loop only.
  */
 final class Alerter {
@@ -33,15 +36,17 @@ final class Alerter {
 
   private final AlertConfig config;
   private final AlertStore store;
-  private final EventBus bus;
+  private final JobEvents events;
+  private final JobStore outbox;
   private final Clock clock;
   /** Failed attempts in a row by tenant and job type. */
   private final Map<String, Integer> failuresInARow = new HashMap<>();
 
-  Alerter(AlertConfig config, AlertStore store, EventBus bus, Clock clock) {
+  Alerter(AlertConfig config, AlertStore store, JobEvents events, JobStore outbox, Clock clock) {
     this.config = config;
     this.store = store;
-    this.bus = bus;
+    this.events = events;
+    this.outbox = outbox;
     this.clock = clock;
   }
 
@@ -91,16 +96,16 @@ final class Alerter {
   Future<Alert> raise(String tenant, String type, String subject, String message) {
     Alert alert = Alert.raised(JobIds.next(), tenant, type, subject, message, clock.instant());
     return store.raiseUnlessRecent(alert, config.dedupWindow())
-        .onSuccess(stored -> {
-          if (stored != null) {
-            LOG.warn("alert {} raised for tenant {}: {}", type, tenant, message);
-            bus.publish(Addresses.EVENTS, new JsonObject()
-                .put("id", JobIds.random())
-                .put("type", EventType.ALERT_RAISED.wire())
-                .put("timestamp", JobJson.instant(clock.instant()))
-                .put("tenant", tenant)
-                .put("data", stored.toJson()));
+        .compose(stored -> {
+          if (stored == null) {
+            return Future.succeededFuture(null);
           }
+          LOG.warn("alert {} raised for tenant {}: {}", type, tenant, message);
+          Event raised = events.of(EventType.ALERT_RAISED, tenant, stored.toJson());
+          return outbox.announce(List.of(raised)).map(v -> {
+            events.publish(raised);
+            return stored;
+          });
         })
         .onFailure(e -> LOG.warn("alert {} of {} for tenant {} could not be stored: {}", type, subject, tenant,
             e.getMessage()));

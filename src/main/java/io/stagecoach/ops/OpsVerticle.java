@@ -1,10 +1,13 @@
 package io.stagecoach.ops;
 
 import io.stagecoach.bus.Addresses;
+import io.stagecoach.bus.EventInterest;
+import io.stagecoach.bus.JobEvents;
 import io.stagecoach.bus.RequestReply;
 import io.stagecoach.config.AlertConfig;
 import io.stagecoach.job.JobIds;
 import io.stagecoach.job.StagecoachException;
+import io.stagecoach.store.JobStore;
 import io.stagecoach.store.Page;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -27,8 +30,14 @@ public final class OpsVerticle extends VerticleBase {
   private final AlertStore alerts;
   private final AuditStore audit;
   private final Clock clock;
+  private final JobStore outbox;
+  private final EventInterest interest;
 
-  public OpsVerticle(AlertConfig config, AlertStore alerts, AuditStore audit, Clock clock) {
+  /** {@code outbox}: the job store, which records {@code alert.raised} for webhooks when {@code interest} says so. */
+  public OpsVerticle(AlertConfig config, AlertStore alerts, AuditStore audit, Clock clock, JobStore outbox,
+      EventInterest interest) {
+    this.outbox = outbox;
+    this.interest = interest;
     this.config = config;
     this.alerts = alerts;
     this.audit = audit;
@@ -38,7 +47,7 @@ public final class OpsVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     EventBus bus = vertx.eventBus();
-    Alerter alerter = new Alerter(config, alerts, bus, clock);
+    Alerter alerter = new Alerter(config, alerts, new JobEvents(bus, clock, interest), outbox, clock);
     MessageConsumer<JsonObject> events = bus.consumer(Addresses.EVENTS, m -> alerter.onEvent(m.body()));
     MessageConsumer<JsonObject> raises = bus.consumer(Addresses.ALERTS_RAISE, m -> alerter.onRaise(m.body()));
     return Future.all(List.of(

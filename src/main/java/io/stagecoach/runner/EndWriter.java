@@ -1,8 +1,5 @@
 package io.stagecoach.runner;
 
-import io.stagecoach.job.Job;
-import io.stagecoach.job.LogLine;
-import io.stagecoach.store.JobMutation;
 import io.stagecoach.store.JobStore;
 import io.stagecoach.store.JobWrite;
 import io.stagecoach.store.WriteResult;
@@ -21,7 +18,7 @@ import java.util.List;
 final class EndWriter {
   static final int MAX_BATCH = 256;
 
-  private record Pending(JobWrite write, Promise<Job> written) {
+  private record Pending(JobWrite write, Promise<WriteResult> written) {
   }
 
   private final JobStore store;
@@ -35,10 +32,10 @@ final class EndWriter {
     this.context = context;
   }
 
-  /** The job as written, or the mutation's refusal; a store failure fails it as it is. */
-  Future<Job> write(String id, JobMutation mutation, List<LogLine> logs) {
-    Promise<Job> written = Promise.promise();
-    queue.add(new Pending(new JobWrite(id, mutation, logs), written));
+  /** The write's result, or the mutation's refusal; a store failure fails it as it is. */
+  Future<WriteResult> write(JobWrite write) {
+    Promise<WriteResult> written = Promise.promise();
+    queue.add(new Pending(write, written));
     if (!writing) {
       scheduleFlush(); // let the ends of this event-loop turn gather before writing
     }
@@ -58,7 +55,7 @@ final class EndWriter {
         scheduleFlush(); // next turn: completing these ends may start jobs whose ends come back here
       }
       for (int i = 0; i < batch.size(); i++) {
-        Promise<Job> written = batch.get(i).written();
+        Promise<WriteResult> written = batch.get(i).written();
         if (ar.failed()) {
           written.fail(ar.cause());
         } else {
@@ -66,7 +63,7 @@ final class EndWriter {
           if (result.refusal() != null) {
             written.fail(result.refusal());
           } else {
-            written.complete(result.job());
+            written.complete(result);
           }
         }
       }

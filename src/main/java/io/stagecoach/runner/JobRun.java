@@ -1,6 +1,7 @@
 package io.stagecoach.runner;
 
 import io.stagecoach.bus.Addresses;
+import io.stagecoach.bus.Event;
 import io.stagecoach.bus.EventType;
 import io.stagecoach.job.ErrorCode;
 import io.stagecoach.job.Job;
@@ -14,6 +15,8 @@ import io.stagecoach.job.Stage;
 import io.stagecoach.job.StageStatus;
 import io.stagecoach.job.StagecoachException;
 import io.stagecoach.lock.LockResult;
+import io.stagecoach.store.JobWrite;
+import io.stagecoach.store.WriteResult;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -176,16 +179,23 @@ final class JobRun implements JobReporter {
         stagesChanged = true;
       }
     }
-    deps.events().publish(EventType.JOB_STARTED, snapshotJob());
-    log(LogLevel.INFO, null, "attempt " + job.attempt() + " of " + job.maxAttempts() + " started");
-    Promise<Outcome> outcome = Promise.promise();
-    long timer = deps.vertx().setTimer(Math.max(1, job.timeoutMs()), t -> {
-      timedOut = true;
-      interruptWorker();
-      outcome.tryComplete(Outcome.failed(JobError.TIMEOUT, "attempt ran past timeoutMs=" + job.timeoutMs(), true));
+    // Recorded before the handler runs: a started event never announces an attempt that did not start.
+    Event started = deps.events().of(EventType.JOB_STARTED, snapshotJob());
+    return deps.store().announce(List.of(started)).compose(v -> {
+      deps.events().publish(started);
+      log(LogLevel.INFO, null, "attempt " + job.attempt() + " of " + job.maxAttempts() + " started");
+      Promise<Outcome> outcome = Promise.promise();
+      long timer = deps.vertx().setTimer(Math.max(1, job.timeoutMs()), t -> {
+        timedOut = true;
+        interruptWorker();
+        outcome.tryComplete(Outcome.failed(JobError.TIMEOUT, "attempt ran past timeoutMs=" + job.timeoutMs(), true));
+      });
+      invoke().onComplete(ar -> outcome.tryComplete(toOutcome(ar)));
+      return outcome.future().onComplete(ar -> deps.vertx().cancelTimer(timer));
+    }, e -> {
+      log(LogLevel.WARN, null, "the start could not be recorded; the job waits: " + e.getMessage());
+      return Future.succeededFuture(Outcome.requeued());
     });
-    invoke().onComplete(ar -> outcome.tryComplete(toOutcome(ar)));
-    return outcome.future().onComplete(ar -> deps.vertx().cancelTimer(timer));
   }
 
   private Future<JsonObject> invoke() {
@@ -288,10 +298,14 @@ final class JobRun implements JobReporter {
     Promise<Pending> last = Promise.promise();
     lastWrite.onComplete(ar -> last.complete(takePending()));
     return last.future()
-        .compose(pending -> writeEnd(outcome, pending.logs(), deadline, END_WRITE_FIRST_DELAY_MS)
+        .compose(pending -> writeEnd(outcome, pending, deadline, END_WRITE_FIRST_DELAY_MS)
             .onSuccess(ended -> {
-              pending.stageEvents().forEach(event -> publishStageEvent(event, ended));
-              announceEnd(ended, outcome);
+              deps.events().publish(ended.events());
+              if (ended.job().status() == JobStatus.QUEUED && outcome.kind() == Outcome.Kind.FAILED) {
+                deps.store().appendLogs(id, List.of(new LogLine(0, deps.clock().instant(), LogLevel.INFO, null,
+                    "attempt " + ended.job().attempt() + " of " + ended.job().maxAttempts() + " failed; retrying at "
+                        + ended.job().runAt())));
+              }
             }))
         .onFailure(e -> {
           if (!(e instanceof LeaseLost)) {
@@ -306,16 +320,18 @@ final class JobRun implements JobReporter {
    * Writes the end, trying again while the store is unavailable and the lease would still be
    * valid: a short store outage must not cost a finished job another run.
    */
-  private Future<Job> writeEnd(Outcome outcome, List<LogLine> logs, long deadline, long delayMs) {
+  private Future<WriteResult> writeEnd(Outcome outcome, Pending pending, long deadline, long delayMs) {
     List<Stage> stages = snapshotStages();
     Instant now = deps.clock().instant();
-    return deps.endWriter().write(id, stored -> end(stored, outcome, stages, now), logs).recover(e -> {
+    JobWrite write = new JobWrite(id, stored -> end(stored, outcome, stages, now), pending.logs(),
+        ended -> endEvents(ended, outcome, pending.stageEvents()));
+    return deps.endWriter().write(write).recover(e -> {
       boolean unavailable = e instanceof StagecoachException se && se.code() == ErrorCode.UNAVAILABLE;
       if (!unavailable || System.currentTimeMillis() + delayMs > deadline) {
         return Future.failedFuture(e);
       }
-      Promise<Job> retried = Promise.promise();
-      deps.vertx().setTimer(delayMs, t -> writeEnd(outcome, logs, deadline, Math.min(delayMs * 2, END_WRITE_MAX_DELAY_MS))
+      Promise<WriteResult> retried = Promise.promise();
+      deps.vertx().setTimer(delayMs, t -> writeEnd(outcome, pending, deadline, Math.min(delayMs * 2, END_WRITE_MAX_DELAY_MS))
           .onComplete(retried));
       return retried.future();
     });
@@ -354,21 +370,23 @@ final class JobRun implements JobReporter {
     return true;
   }
 
-  private void announceEnd(Job ended, Outcome outcome) {
+  /** The stage events still due, then the event of how the attempt ended (none when it only waits for its lock). */
+  private List<Event> endEvents(Job ended, Outcome outcome, List<StageEvent> stageEvents) {
+    List<Event> events = new ArrayList<>(stageEvents.size() + 1);
+    stageEvents.forEach(event -> events.add(stageEvent(event, ended)));
     switch (ended.status()) {
-      case SUCCEEDED -> deps.events().publish(EventType.JOB_SUCCEEDED, ended);
-      case FAILED -> deps.events().publish(EventType.JOB_FAILED, ended);
-      case CANCELLED -> deps.events().publish(EventType.JOB_CANCELLED, ended);
+      case SUCCEEDED -> events.add(deps.events().of(EventType.JOB_SUCCEEDED, ended));
+      case FAILED -> events.add(deps.events().of(EventType.JOB_FAILED, ended));
+      case CANCELLED -> events.add(deps.events().of(EventType.JOB_CANCELLED, ended));
       case QUEUED -> {
         if (outcome.kind() == Outcome.Kind.FAILED) {
-          deps.events().publish(EventType.JOB_RETRYING, ended);
-          deps.store().appendLogs(id, List.of(new LogLine(0, deps.clock().instant(), LogLevel.INFO, null,
-              "attempt " + ended.attempt() + " of " + ended.maxAttempts() + " failed; retrying at " + ended.runAt())));
+          events.add(deps.events().of(EventType.JOB_RETRYING, ended));
         }
       }
       default -> {
       }
     }
+    return events;
   }
 
   /** Thrown inside a store mutation when the record is no longer this runner's to change. */
@@ -473,27 +491,38 @@ final class JobRun implements JobReporter {
     }
   }
 
-  /** Writes what changed since the last write, then publishes the events it makes due. */
+  /**
+   * Writes what changed since the last write with the events it makes due; progress events at
+   * most one per {@code progressInterval} (a change too soon after the last one is written again later).
+   */
   private Future<Void> write() {
     Pending pending = takePending();
     if (pending.isEmpty()) {
       return Future.succeededFuture();
     }
     writing = true;
-    Future<Void> logs = pending.logs().isEmpty()
-        ? Future.succeededFuture()
-        : deps.store().appendLogs(id, pending.logs());
-    Future<Job> record = pending.stages() == null
-        ? Future.succeededFuture()
-        : deps.store().update(id, stored -> {
-          if (!stored.ownedBy(deps.runnerId())) {
-            return false;
+    long now = System.currentTimeMillis();
+    boolean progressDue = pending.progress() && now - lastProgressEventAt >= deps.config().progressInterval().toMillis();
+    if (progressDue) {
+      lastProgressEventAt = now;
+    }
+    JobWrite write = new JobWrite(id, stored -> {
+      if (pending.stages() == null || !stored.ownedBy(deps.runnerId())) {
+        return false;
+      }
+      replaceStages(stored, pending.stages());
+      return true;
+    }, pending.logs(), stored -> stored.ownedBy(deps.runnerId()) ? progressEvents(pending, progressDue, stored) : List.of());
+    lastWrite = deps.store().write(write)
+        .onSuccess(written -> {
+          deps.events().publish(written.events());
+          if (pending.progress() && !progressDue) {
+            synchronized (this) {
+              progressChanged = true;
+            }
+            scheduleWrite(false);
           }
-          replaceStages(stored, pending.stages());
-          return true;
-        });
-    lastWrite = Future.all(logs, record)
-        .onSuccess(v -> publish(pending, record.result()))
+        })
         .onFailure(e -> LOG.warn("job {}: writing progress failed; will write it again", id, e))
         .<Void>mapEmpty()
         .eventually(() -> {
@@ -509,27 +538,17 @@ final class JobRun implements JobReporter {
     return lastWrite;
   }
 
-  private void publish(Pending pending, Job stored) {
-    if (stored == null || !stored.ownedBy(deps.runnerId())) {
-      return;
+  private List<Event> progressEvents(Pending pending, boolean progressDue, Job stored) {
+    List<Event> events = new ArrayList<>(pending.stageEvents().size() + 1);
+    pending.stageEvents().forEach(event -> events.add(stageEvent(event, stored)));
+    if (progressDue) {
+      events.add(deps.events().of(EventType.JOB_PROGRESS, stored));
     }
-    pending.stageEvents().forEach(event -> publishStageEvent(event, stored));
-    if (pending.progress()) {
-      long now = System.currentTimeMillis();
-      if (now - lastProgressEventAt >= deps.config().progressInterval().toMillis()) {
-        lastProgressEventAt = now;
-        deps.events().publish(EventType.JOB_PROGRESS, stored);
-      } else {
-        synchronized (this) {
-          progressChanged = true;
-        }
-        scheduleWrite(false);
-      }
-    }
+    return events;
   }
 
-  private void publishStageEvent(StageEvent event, Job stored) {
-    deps.events().publish(event.type(), stored, JobJson.toJson(stored).put("stage", event.stageKey()));
+  private Event stageEvent(StageEvent event, Job stored) {
+    return deps.events().of(event.type(), stored, JobJson.toJson(stored).put("stage", event.stageKey()));
   }
 
   private synchronized Pending takePending() {

@@ -2,6 +2,7 @@ package io.stagecoach.runner;
 
 import io.stagecoach.bus.Addresses;
 import io.stagecoach.bus.BusErrors;
+import io.stagecoach.bus.EventInterest;
 import io.stagecoach.bus.JobEvents;
 import io.stagecoach.config.LockConfig;
 import io.stagecoach.config.StagecoachConfig;
@@ -10,6 +11,7 @@ import io.stagecoach.job.JobStatus;
 import io.stagecoach.job.StagecoachException;
 import io.stagecoach.lock.LockClient;
 import io.stagecoach.store.JobStore;
+import io.stagecoach.store.JobWrite;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
@@ -58,8 +60,16 @@ public final class JobRunnerVerticle extends VerticleBase {
   private boolean queueDrained;
   private long nextDueTimer = -1;
   private final List<Long> timers = new ArrayList<>();
+  private final EventInterest interest;
 
   public JobRunnerVerticle(StagecoachConfig config, JobStore store, JobTypeRegistry types, Clock clock) {
+    this(config, store, types, clock, EventInterest.ALL);
+  }
+
+  /** A runner whose events go to the outbox when {@code interest} says a webhook subscription wants them. */
+  public JobRunnerVerticle(StagecoachConfig config, JobStore store, JobTypeRegistry types, Clock clock,
+      EventInterest interest) {
+    this.interest = interest;
     this.config = config;
     this.store = store;
     this.types = types;
@@ -71,7 +81,7 @@ public final class JobRunnerVerticle extends VerticleBase {
     EventBus bus = vertx.eventBus();
     workers = vertx.createSharedWorkerExecutor("stagecoach-jobs-" + runnerId, Math.max(1, config.runner().concurrency()));
     LockConfig locks = config.locks();
-    JobEvents events = new JobEvents(bus, clock);
+    JobEvents events = new JobEvents(bus, clock, interest);
     deps = new RunnerDeps(vertx, context, runnerId, store, events, new LockClient(bus), locks.ttl(),
         config.runner(), clock, workers, new EndWriter(store, context));
     JobService service = new JobService(store, types, new Submissions(types, config.jobs(), clock), events, bus, clock);
@@ -258,8 +268,15 @@ public final class JobRunnerVerticle extends VerticleBase {
     Instant now = clock.instant();
     store.expiredLeases(now, REAP_BATCH).onSuccess(expired -> {
       for (Job job : expired) {
-        store.update(job.id(), stored -> LeaseReaper.requeue(stored, now, config.runner()))
-            .onSuccess(stored -> LeaseReaper.announce(deps, stored, now))
+        store.write(new JobWrite(job.id(), stored -> LeaseReaper.requeue(stored, now, config.runner()), List.of(),
+                stored -> LeaseReaper.events(deps.events(), stored)))
+            .onSuccess(reaped -> {
+              deps.events().publish(reaped.events());
+              if (!reaped.events().isEmpty()) {
+                store.appendLogs(job.id(), List.of(LeaseReaper.logLine(reaped.job(), now)))
+                    .onFailure(e -> LOG.warn("job {}: the lease-expiry log line was not written", job.id(), e));
+              }
+            })
             .onFailure(e -> LOG.warn("re-queueing job {} after its lease expired failed", job.id(), e));
       }
       if (!expired.isEmpty()) {

@@ -1,6 +1,7 @@
 package io.stagecoach.runner;
 
 import io.stagecoach.bus.Addresses;
+import io.stagecoach.bus.Event;
 import io.stagecoach.bus.RequestReply;
 import io.stagecoach.bus.EventType;
 import io.stagecoach.bus.JobEvents;
@@ -13,6 +14,7 @@ import io.stagecoach.job.StagecoachException;
 import io.stagecoach.store.Inserted;
 import io.stagecoach.store.JobQuery;
 import io.stagecoach.store.JobStore;
+import io.stagecoach.store.JobWrite;
 import io.stagecoach.store.LogPage;
 import io.stagecoach.store.Page;
 import io.vertx.core.Future;
@@ -74,7 +76,7 @@ final class JobService {
 
   private Future<JsonObject> submit(JsonObject submission) {
     Job job = submissions.parse(submission);
-    return store.insert(job).map(inserted -> {
+    return store.insertAll(List.of(job), this::queued).map(all -> all.get(0)).map(inserted -> {
       announceQueued(List.of(inserted));
       return new JsonObject().put("job", JobJson.toJson(inserted.job())).put("created", inserted.created());
     });
@@ -93,7 +95,7 @@ final class JobService {
         throw new StagecoachException(e.code(), "jobs[" + i + "]: " + e.getMessage(), e.details().copy().put("index", i));
       }
     }
-    return store.insertAll(jobs).map(inserted -> {
+    return store.insertAll(jobs, this::queued).map(inserted -> {
       announceQueued(inserted);
       JsonArray ids = new JsonArray();
       inserted.forEach(i -> ids.add(i.job().id()));
@@ -101,13 +103,15 @@ final class JobService {
     });
   }
 
+  private List<Event> queued(Job job) {
+    return List.of(events.of(EventType.JOB_QUEUED, job));
+  }
+
   private void announceQueued(List<Inserted> inserted) {
     boolean any = false;
     for (Inserted i : inserted) {
-      if (i.created()) {
-        events.publish(EventType.JOB_QUEUED, i.job());
-        any = true;
-      }
+      events.publish(i.events());
+      any |= i.created();
     }
     if (any) {
       bus.publish(Addresses.RUNNER_WAKE, null);
@@ -165,16 +169,19 @@ final class JobService {
 
   private Future<JsonObject> cancel(JsonObject body) {
     return visibleJob(body)
-        .compose(job -> store.update(job.id(), this::requestCancel))
-        .map(job -> {
-          if (job.status() == JobStatus.CANCELLED) {
-            events.publish(EventType.JOB_CANCELLED, job);
-          } else {
-            events.publish(EventType.JOB_PROGRESS, job);
-            bus.publish(Addresses.RUNNER_CANCEL, job.id());
+        .compose(job -> store.write(new JobWrite(job.id(), this::requestCancel, List.of(), this::cancelled)))
+        .map(written -> {
+          events.publish(written.events());
+          if (written.job().status() != JobStatus.CANCELLED) {
+            bus.publish(Addresses.RUNNER_CANCEL, written.job().id());
           }
-          return JobJson.toJson(job);
+          return JobJson.toJson(written.job());
         });
+  }
+
+  /** A queued job is cancelled at once; a running one is cancelling, a change of progress. */
+  private List<Event> cancelled(Job job) {
+    return List.of(events.of(job.status() == JobStatus.CANCELLED ? EventType.JOB_CANCELLED : EventType.JOB_PROGRESS, job));
   }
 
   /** Queued → cancelled at once; running → cancelling (the runner finishes it); cancelling stays. */
@@ -191,11 +198,11 @@ final class JobService {
 
   private Future<JsonObject> retry(JsonObject body) {
     return visibleJob(body)
-        .compose(job -> store.update(job.id(), this::retryOnceMore))
-        .map(job -> {
-          events.publish(EventType.JOB_QUEUED, job);
+        .compose(job -> store.write(new JobWrite(job.id(), this::retryOnceMore, List.of(), this::queued)))
+        .map(written -> {
+          events.publish(written.events());
           bus.publish(Addresses.RUNNER_WAKE, null);
-          return JobJson.toJson(job);
+          return JobJson.toJson(written.job());
         });
   }
 

@@ -1,6 +1,8 @@
 package io.stagecoach.runner;
 
+import io.stagecoach.bus.Event;
 import io.stagecoach.bus.EventType;
+import io.stagecoach.bus.JobEvents;
 import io.stagecoach.config.RunnerConfig;
 import io.stagecoach.job.Job;
 import io.stagecoach.job.JobError;
@@ -41,17 +43,22 @@ final class LeaseReaper {
     return true;
   }
 
-  static void announce(RunnerDeps deps, Job job, Instant now) {
+  /** What the reaping announces: nothing if the runner renewed in the meantime (nothing changed). */
+  static List<Event> events(JobEvents events, Job job) {
     if (job.status().isActive()) {
-      return; // renewed in the meantime: nothing was changed
+      return List.of();
     }
-    EventType event = switch (job.status()) {
+    EventType type = switch (job.status()) {
       case QUEUED -> EventType.JOB_RETRYING;
       case CANCELLED -> EventType.JOB_CANCELLED;
       default -> EventType.JOB_FAILED;
     };
-    deps.events().publish(event, job);
-    deps.store().appendLogs(job.id(), List.of(new LogLine(0, now, LogLevel.WARN, null,
-        "lease of attempt " + job.attempt() + " expired; job " + job.status().wire())));
+    return List.of(events.of(type, job));
+  }
+
+  /** The log line of a reaping that changed the job. */
+  static LogLine logLine(Job reaped, Instant now) {
+    return new LogLine(0, now, LogLevel.WARN, null,
+        "lease of attempt " + reaped.attempt() + " expired; job " + reaped.status().wire());
   }
 }

@@ -1,5 +1,6 @@
 package io.stagecoach.store;
 
+import io.stagecoach.bus.Event;
 import io.stagecoach.job.Job;
 import io.stagecoach.job.LogLine;
 import io.vertx.core.Future;
@@ -20,10 +21,20 @@ public interface JobStore {
    * nothing is stored: the earlier job comes back with {@code created == false} if the
    * fingerprints match, and the future fails with {@code idempotency_conflict} if they differ.
    */
-  Future<Inserted> insert(Job job);
+  default Future<Inserted> insert(Job job) {
+    return insertAll(List.of(job)).map(inserted -> inserted.get(0));
+  }
 
   /** Stores all of {@code jobs} or none of them; idempotent replays count as stored. */
-  Future<List<Inserted>> insertAll(List<Job> jobs);
+  default Future<List<Inserted>> insertAll(List<Job> jobs) {
+    return insertAll(jobs, Announcer.NONE);
+  }
+
+  /**
+   * {@link #insertAll(List)}, announcing each job it creates (a replay announces nothing) with
+   * {@code announcer}, whose subscribed events go to the outbox with the insert.
+   */
+  Future<List<Inserted>> insertAll(List<Job> jobs, Announcer announcer);
 
   /** The job, or null when there is none with that id. */
   Future<Job> get(String id);
@@ -38,12 +49,25 @@ public interface JobStore {
   Future<Job> update(String id, JobMutation mutation);
 
   /**
-   * Applies many {@link #update}s, each with its log lines, together: one transaction where the
+   * Applies many {@link #update}s, each with its log lines and the events it announces, together: one transaction where the
    * store has them, so that a busy runner pays one commit for many finished jobs. Each write is
    * atomic on its own job; one write's refusal (its mutation threw, or the job is gone) does not
    * stop the others. Results come in the order of {@code writes}.
    */
   Future<List<WriteResult>> writeAll(List<JobWrite> writes);
+
+  /** One {@link #writeAll} write; a refusal fails the future with it. */
+  default Future<WriteResult> write(JobWrite write) {
+    return writeAll(List.of(write)).compose(results -> results.get(0).refusal() == null
+        ? Future.succeededFuture(results.get(0))
+        : Future.failedFuture(results.get(0).refusal()));
+  }
+
+  /**
+   * Records the subscribed ones of {@code events} in the outbox on their own, for an event that
+   * announces no job change of its own ({@code job.started}, {@code alert.raised}).
+   */
+  Future<Void> announce(List<Event> events);
 
   /**
    * Claims up to {@code limit} queued jobs whose {@code runAt} has come, highest priority first,

@@ -1,6 +1,8 @@
 package io.stagecoach.webhook;
 
+import io.stagecoach.store.OutboxEntry;
 import io.stagecoach.store.Page;
+import io.stagecoach.store.memory.MemoryOutbox;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.time.Instant;
@@ -11,16 +13,27 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
+import java.util.function.Function;
 
-/** Subscriptions and deliveries in this process's heap, gone when it stops. One monitor guards everything. */
+/**
+ * Subscriptions and deliveries in this process's heap, gone when it stops. One monitor guards
+ * everything but the outbox, which has its own (the job store fills it).
+ */
 public final class MemoryWebhookStore implements WebhookStore {
   private final Clock clock;
+  private final MemoryOutbox outbox;
   private final NavigableMap<String, Subscription> subscriptions = new TreeMap<>();
   private final NavigableMap<String, Delivery> deliveries = new TreeMap<>();
   private final Map<String, List<Attempt>> attempts = new HashMap<>();
 
   public MemoryWebhookStore(Clock clock) {
+    this(clock, new MemoryOutbox());
+  }
+
+  /** A store that relays the events a {@code MemoryJobStore} puts in {@code outbox}. */
+  public MemoryWebhookStore(Clock clock, MemoryOutbox outbox) {
     this.clock = clock;
+    this.outbox = outbox;
   }
 
   @Override
@@ -52,7 +65,7 @@ public final class MemoryWebhookStore implements WebhookStore {
   @Override
   public synchronized Future<List<Subscription>> active(String tenant) {
     return Future.succeededFuture(subscriptions.values().stream()
-        .filter(s -> s.tenant().equals(tenant) && !s.isDisabled())
+        .filter(s -> (tenant == null || s.tenant().equals(tenant)) && !s.isDisabled())
         .toList());
   }
 
@@ -123,6 +136,17 @@ public final class MemoryWebhookStore implements WebhookStore {
       }
     }
     return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<List<Delivery>> relay(int limit, Function<List<OutboxEntry>, Future<List<Delivery>>> fanOut) {
+    List<OutboxEntry> taken = outbox.take(limit);
+    if (taken.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    return fanOut.apply(taken)
+        .compose(made -> enqueue(made).map(made))
+        .onFailure(e -> outbox.putBack(taken));
   }
 
   @Override

@@ -1,9 +1,11 @@
 package io.stagecoach.webhook;
 
 import io.stagecoach.bus.Addresses;
+import io.stagecoach.bus.EventType;
 import io.stagecoach.config.WebhookConfig;
 import io.stagecoach.job.JobIds;
 import io.stagecoach.job.JobJson;
+import io.stagecoach.store.OutboxEntry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -36,11 +38,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The fourth verticle: hands every event on {@link Addresses#EVENTS} to the subscriptions of its
- * tenant that want it, signed the Standard Webhooks way, and serves {@link WebhookClient}.
+ * The fourth verticle: hands every event in the outbox to the subscriptions of its tenant that
+ * want it, signed the Standard Webhooks way, and serves {@link WebhookClient}.
  *
- * <p>How a delivery goes: the event is serialised once and stored as a pending delivery per
- * subscription (claimed by this process for a lease), then attempted at once. An attempt resolves
+ * <p>How a delivery goes: the store that recorded a job change recorded the events it announced
+ * in the outbox in the same transaction, serialised once. The relay takes them from there and,
+ * in one transaction, stores a pending delivery per subscription that wants it (claimed by this
+ * process for a lease); then each is attempted at once. The relay runs when an event some
+ * subscription wants is published here, and every {@code pollInterval} for what other processes
+ * left behind. An attempt resolves
  * the URL through the {@link SsrfGuard} and connects to the very address the guard checked (the
  * {@code Host} header stays the URL's host), sends the stored body with a fresh
  * {@code webhook-timestamp}, and never follows a redirect. A 2xx settles the delivery; {@code 410
@@ -60,6 +66,8 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(WebhookDispatcherVerticle.class);
   /** Deliveries claimed from the store per look. */
   static final int CLAIM_BATCH = 100;
+  /** Outbox events relayed per transaction. */
+  static final int RELAY_BATCH = 200;
   /** The longest wait a {@code Retry-After} can ask for; longer asks are cut to it. */
   static final Duration MAX_RETRY_AFTER = Duration.ofHours(24);
   /** The shortest claim on a delivery; longer when the timeouts are. */
@@ -70,7 +78,7 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
 
   private final WebhookConfig config;
   private final WebhookStore store;
-  private final ActiveSubscriptions active;
+  private final WebhookInterest interest;
   private final Clock clock;
   private final Map<String, Endpoint> endpoints = new HashMap<>();
   /** Deliveries this process has queued or in flight, so that a look at the store does not take them twice. */
@@ -79,7 +87,10 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
   private HttpClientAgent http;
   private SsrfGuard guard;
   private long pollTimer = -1;
+  private long refreshTimer = -1;
   private boolean polling;
+  private boolean relaying;
+  private boolean relayAgain;
   private boolean stopping;
 
   /** One endpoint's share of the dispatcher: attempts in flight, and deliveries waiting for a slot. */
@@ -93,10 +104,10 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
       Duration retryAfter) {
   }
 
-  public WebhookDispatcherVerticle(WebhookConfig config, WebhookStore store, Clock clock) {
+  public WebhookDispatcherVerticle(WebhookConfig config, WebhookStore store, Clock clock, WebhookInterest interest) {
     this.config = config;
     this.store = store;
-    this.active = new ActiveSubscriptions(store);
+    this.interest = interest;
     this.clock = clock;
   }
 
@@ -118,10 +129,22 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
         new PoolOptions().setHttp1MaxSize(config.maxInFlightPerEndpoint()));
     MessageConsumer<JsonObject> events = vertx.eventBus().consumer(Addresses.EVENTS, this::onEvent);
     consumers.add(events);
-    WebhookService service = new WebhookService(store, guard, config, clock, this::dispatch, active::invalidate);
-    return Future.all(events.completion(), service.register(vertx.eventBus(), consumers))
+    WebhookService service = new WebhookService(store, guard, config, clock, this::dispatch, interest::refresh);
+    Future<Void> read = interest.refresh()
+        .recover(e -> {
+          LOG.warn("webhook subscriptions could not be read yet; every event goes to the outbox until they are: {}",
+              e.getMessage());
+          return Future.succeededFuture();
+        });
+    return Future.all(read, events.completion(), service.register(vertx.eventBus(), consumers))
         .onSuccess(v -> {
-          pollTimer = vertx.setPeriodic(config.pollInterval().toMillis(), t -> pollDue());
+          refreshTimer = vertx.setPeriodic(WebhookInterest.REFRESH_MS, t -> interest.refresh()
+              .onFailure(e -> LOG.debug("webhook subscriptions not refreshed: {}", e.getMessage())));
+          pollTimer = vertx.setPeriodic(config.pollInterval().toMillis(), t -> {
+            relay();
+            pollDue();
+          });
+          relay();
           pollDue();
         });
   }
@@ -130,36 +153,62 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
   public Future<?> stop() {
     stopping = true;
     vertx.cancelTimer(pollTimer);
+    vertx.cancelTimer(refreshTimer);
     return http.close();
   }
 
-  // ---- events → deliveries ---------------------------------------------------------------------
+  // ---- outbox → deliveries --------------------------------------------------------------------
 
+  /** An event published here: relay the outbox now if a subscription wants it (it was recorded there). */
   private void onEvent(Message<JsonObject> message) {
     JsonObject event = message.body();
+    EventType type = EventType.fromWire(event.getString("type"));
     String tenant = event.getString("tenant");
-    String type = event.getString("type");
-    String eventId = event.getString("id");
-    if (tenant == null || type == null || eventId == null || stopping) {
+    if (type != null && tenant != null && interest.wants(tenant, type)) {
+      relay();
+    }
+  }
+
+  /** Relays outbox events in batches until the outbox is empty; one relay at a time, again if asked meanwhile. */
+  private void relay() {
+    if (stopping || !interest.known()) {
       return;
     }
-    active.of(tenant)
-        .compose(subscriptions -> {
-          List<Subscription> wanting = subscriptions.stream().filter(s -> s.wants(type)).toList();
-          if (wanting.isEmpty()) {
-            return Future.succeededFuture(List.<Delivery>of());
-          }
-          String body = event.encode();
-          Instant now = clock.instant();
-          Instant leaseEnd = now.plus(lease(config));
-          List<Delivery> deliveries = wanting.stream()
-              .map(s -> Delivery.pending(JobIds.next(), s, eventId, type, body, now, leaseEnd))
-              .toList();
-          return store.enqueue(deliveries).map(deliveries);
-        })
-        .onSuccess(this::dispatch)
-        .onFailure(e -> LOG.warn("webhook deliveries of event {} ({}) could not be stored: {}", eventId, type,
-            e.getMessage()));
+    if (relaying) {
+      relayAgain = true;
+      return;
+    }
+    relaying = true;
+    relayAgain = false;
+    int[] taken = {0};
+    store.relay(RELAY_BATCH, events -> {
+      taken[0] = events.size();
+      return fanOut(events);
+    }).onComplete(ar -> {
+      relaying = false;
+      if (ar.failed()) {
+        LOG.warn("webhook outbox could not be relayed; will try again: {}", ar.cause().getMessage());
+        return;
+      }
+      dispatch(ar.result());
+      if (relayAgain || taken[0] == RELAY_BATCH) {
+        relay();
+      }
+    });
+  }
+
+  /** A pending delivery, claimed by this process, for each subscription that wants each event. */
+  private Future<List<Delivery>> fanOut(List<OutboxEntry> events) {
+    Instant now = clock.instant();
+    Instant leaseEnd = now.plus(lease(config));
+    List<Delivery> deliveries = new ArrayList<>();
+    for (OutboxEntry event : events) {
+      for (Subscription subscription : interest.of(event.tenant(), event.type())) {
+        deliveries.add(Delivery.pending(JobIds.next(), subscription, event.eventId(), event.type(), event.body(), now,
+            leaseEnd));
+      }
+    }
+    return Future.succeededFuture(deliveries);
   }
 
   /** Looks for due deliveries; again at once while it finds new ones in full batches. */
@@ -349,7 +398,7 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
   /** Disables the endpoint and, if this call did, asks for a {@code webhook.disabled} alert. */
   private Future<Void> disable(Subscription subscription, String reason) {
     return store.disable(subscription.id(), clock.instant(), reason).map(disabled -> {
-      active.invalidate();
+      interest.refresh();
       if (disabled) {
         LOG.warn("webhook {} of tenant {} ({}) disabled: {}", subscription.id(), subscription.tenant(),
             subscription.url(), reason);

@@ -19,6 +19,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.function.Function;
 
 /** Serves {@link WebhookClient}'s requests on the bus: subscriptions, rotation, the delivery log, redelivery, ping. */
@@ -37,10 +38,10 @@ final class WebhookService {
   private final WebhookConfig config;
   private final Clock clock;
   private final Consumer<List<Delivery>> dispatch;
-  private final Runnable subscriptionsChanged;
+  private final Supplier<Future<Void>> subscriptionsChanged;
 
   WebhookService(WebhookStore store, SsrfGuard guard, WebhookConfig config, Clock clock, Consumer<List<Delivery>> dispatch,
-      Runnable subscriptionsChanged) {
+      Supplier<Future<Void>> subscriptionsChanged) {
     this.store = store;
     this.guard = guard;
     this.config = config;
@@ -95,7 +96,7 @@ final class WebhookService {
         .map(target -> new Subscription(JobIds.next(), tenant, url, events, (String) description, clock.instant(),
             null, null, null, secret, null, null))
         .compose(store::create)
-        .onSuccess(created -> subscriptionsChanged.run())
+        .compose(this::afterChange)
         .map(created -> created.toJson().put("secret", secret));
   }
 
@@ -138,8 +139,17 @@ final class WebhookService {
 
   private Future<JsonObject> delete(JsonObject request) {
     return visible(request).compose(s -> store.delete(s.id()))
-        .onSuccess(deleted -> subscriptionsChanged.run())
+        .compose(this::afterChange)
         .map(deleted -> new JsonObject());
+  }
+
+  /**
+   * Answers once the change is seen by the runner's outbox filter: the events that follow a
+   * subscription's creation reach it. Answers {@code value} even if the re-read failed (the
+   * periodic refresh catches up).
+   */
+  private <T> Future<T> afterChange(T value) {
+    return subscriptionsChanged.get().transform(ar -> Future.succeededFuture(value));
   }
 
   private Future<JsonObject> rotate(JsonObject request) {
@@ -147,7 +157,6 @@ final class WebhookService {
     Instant previousExpiresAt = clock.instant().plus(config.secretGracePeriod());
     return visible(request)
         .compose(s -> store.rotateSecret(s.id(), secret, previousExpiresAt))
-        .onSuccess(rotated -> subscriptionsChanged.run())
         .compose(WebhookService::found)
         .map(rotated -> rotated.toJson().put("secret", secret));
   }

@@ -1,9 +1,11 @@
 package io.stagecoach.webhook;
 
+import io.stagecoach.store.OutboxEntry;
 import io.stagecoach.store.Page;
 import io.vertx.core.Future;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Webhook subscriptions, their pending deliveries and the attempt log. Every call is short and
@@ -28,7 +30,7 @@ public interface WebhookStore {
    */
   Future<Page<Subscription>> list(String tenant, String afterId, int limit);
 
-  /** The tenant's subscriptions that are not disabled. */
+  /** The tenant's subscriptions that are not disabled; every tenant's when {@code tenant} is null. */
   Future<List<Subscription>> active(String tenant);
 
   /** Deletes the subscription, its deliveries and their attempts; false if there was none. */
@@ -48,6 +50,14 @@ public interface WebhookStore {
 
   /** Stores new pending deliveries (their ids are new). */
   Future<Void> enqueue(List<Delivery> deliveries);
+
+  /**
+   * Moves up to {@code limit} events from the outbox (oldest first) into deliveries, atomically:
+   * {@code fanOut} makes the deliveries of the events taken, and they are stored as the events
+   * leave the outbox (one transaction on PostgreSQL, where concurrent relays skip each other's
+   * events); when anything fails, the events stay in the outbox. Answers the deliveries stored.
+   */
+  Future<List<Delivery>> relay(int limit, Function<List<OutboxEntry>, Future<List<Delivery>>> fanOut);
 
   /** The delivery with its attempt log, or null. */
   Future<Delivery> delivery(String id);

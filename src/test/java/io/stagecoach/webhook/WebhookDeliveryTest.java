@@ -388,7 +388,7 @@ class WebhookDeliveryTest {
       Delivery kept = Delivery.pending(JobIds.next(), s, "evt-kept", "job.failed", body, clock.instant(), clock.instant());
       return store.create(s)
           .compose(v -> store.enqueue(List.of(kept)))
-          .compose(v -> vertx.deployVerticle(new WebhookDispatcherVerticle(config, store, clock)))
+          .compose(v -> vertx.deployVerticle(new WebhookDispatcherVerticle(config, store, clock, new WebhookInterest(store))))
           .compose(id -> Await.until(vertx, () -> Future.succeededFuture(receiver.received()), l -> !l.isEmpty()))
           .compose(received -> store.delivery(kept.id()).map(d -> {
             assertEquals("evt-kept", received.get(0).webhookId());

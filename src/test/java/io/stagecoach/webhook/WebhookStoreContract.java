@@ -5,8 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.stagecoach.bus.Event;
+import io.stagecoach.bus.EventInterest;
+import io.stagecoach.bus.EventType;
+import io.stagecoach.bus.JobEvents;
+import io.stagecoach.job.Job;
 import io.stagecoach.job.JobIds;
+import io.stagecoach.store.OutboxEntry;
 import io.stagecoach.store.Page;
+import io.stagecoach.testing.Jobs;
 import io.stagecoach.testing.MutableClock;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -17,6 +24,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -36,8 +46,11 @@ public abstract class WebhookStoreContract {
   protected MutableClock clock;
   protected WebhookStore store;
 
-  /** A new, empty store reading time from {@code clock}. */
+  /** A new, empty store reading time from {@code clock}, with an empty outbox. */
   protected abstract Future<WebhookStore> newStore(Vertx vertx, Clock clock);
+
+  /** Records {@code events} in the outbox {@link #store} relays from, as the job store beside it does. */
+  protected abstract Future<Void> announce(Vertx vertx, List<Event> events);
 
   @BeforeEach
   void createStore(Vertx vertx, VertxTestContext test) {
@@ -295,6 +308,117 @@ public abstract class WebhookStoreContract {
         .compose(v -> store.claimDue(clock.instant(), clock.instant().plus(LEASE), 10))
         .onComplete(test.succeeding(claimed -> test.verify(() -> {
           assertEquals(List.of(), claimed);
+          test.completeNow();
+        })));
+  }
+
+  // ---- the outbox ------------------------------------------------------------------------------
+
+  private static final Function<List<OutboxEntry>, Future<List<Delivery>>> NO_DELIVERIES =
+      events -> Future.succeededFuture(List.of());
+
+  /** Relays everything, answering what was taken (oldest first) and the deliveries made for {@code s}. */
+  private Future<List<OutboxEntry>> relayAll(Subscription s, int limit) {
+    List<OutboxEntry> taken = new ArrayList<>();
+    return store.relay(limit, events -> {
+      taken.addAll(events);
+      return Future.succeededFuture(events.stream()
+          .map(e -> Delivery.pending(JobIds.next(), s, e.eventId(), e.type(), e.body(), clock.instant(),
+              clock.instant().plus(LEASE)))
+          .toList());
+    }).map(deliveries -> {
+      assertEquals(taken.size(), deliveries.size());
+      return taken;
+    });
+  }
+
+  @Test
+  @DisplayName("relay: takes subscribed events oldest first, stores their deliveries, and leaves the outbox empty")
+  void relay(Vertx vertx, VertxTestContext test) {
+    JobEvents events = new JobEvents(vertx.eventBus(), clock, (tenant, type) -> type != EventType.JOB_STARTED);
+    Job job = Jobs.aQueuedJob(clock);
+    Event queued = events.of(EventType.JOB_QUEUED, job);
+    Event started = events.of(EventType.JOB_STARTED, job);  // not subscribed: never recorded
+    Event succeeded = events.of(EventType.JOB_SUCCEEDED, job);
+    Subscription s = aSubscription(Jobs.TENANT, "job.*");
+    store.create(s)
+        .compose(v -> announce(vertx, List.of(queued, started, succeeded)))
+        .compose(v -> relayAll(s, 1))
+        .compose(first -> {
+          assertEquals(List.of(queued.id()), first.stream().map(OutboxEntry::eventId).toList());
+          assertEquals(queued.body(), first.get(0).body());
+          assertEquals(job.id(), first.get(0).jobId());
+          assertEquals(Jobs.TENANT, first.get(0).tenant());
+          return relayAll(s, 10);
+        })
+        .compose(rest -> {
+          assertEquals(List.of(succeeded.id()), rest.stream().map(OutboxEntry::eventId).toList());
+          return relayAll(s, 10);
+        })
+        .compose(none -> {
+          assertEquals(List.of(), none);
+          return store.claimDue(clock.advance(LEASE.plusSeconds(1)), clock.instant().plus(LEASE), 10);
+        })
+        .onComplete(test.succeeding(due -> test.verify(() -> {
+          assertEquals(Set.of(queued.id(), succeeded.id()), due.stream().map(Delivery::eventId).collect(Collectors.toSet()));
+          assertEquals(succeeded.body(), due.stream().filter(d -> d.eventId().equals(succeeded.id())).findFirst()
+              .orElseThrow().body(), "the body byte for byte");
+          test.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName("relay: when the fan-out fails, the events stay in the outbox, in order")
+  void relayFailureKeepsEvents(Vertx vertx, VertxTestContext test) {
+    JobEvents events = new JobEvents(vertx.eventBus(), clock, EventInterest.ALL);
+    Job job = Jobs.aQueuedJob(clock);
+    Event queued = events.of(EventType.JOB_QUEUED, job);
+    Event failed = events.of(EventType.JOB_FAILED, job);
+    Subscription s = aSubscription(Jobs.TENANT, "job.*");
+    store.create(s)
+        .compose(v -> announce(vertx, List.of(queued, failed)))
+        .compose(v -> store.relay(10, taken -> Future.failedFuture(new IllegalStateException("fan-out broke"))))
+        .transform(ar -> {
+          assertTrue(ar.failed());
+          return relayAll(s, 10);
+        })
+        .onComplete(test.succeeding(taken -> test.verify(() -> {
+          assertEquals(List.of(queued.id(), failed.id()), taken.stream().map(OutboxEntry::eventId).toList());
+          test.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName("outbox: a job's waiting job.progress is replaced by its next one; other events never coalesce")
+  void progressLatestWins(Vertx vertx, VertxTestContext test) {
+    JobEvents events = new JobEvents(vertx.eventBus(), clock, EventInterest.ALL);
+    Job job = Jobs.aQueuedJob(clock);
+    Job other = Jobs.aQueuedJob(clock);
+    Event progress1 = events.of(EventType.JOB_PROGRESS, job);
+    Event stage1 = events.of(EventType.JOB_STAGE_FINISHED, job);
+    Event otherProgress = events.of(EventType.JOB_PROGRESS, other);
+    Event progress2 = events.of(EventType.JOB_PROGRESS, job);
+    Event stage2 = events.of(EventType.JOB_STAGE_FINISHED, job);
+    Event progress3 = events.of(EventType.JOB_PROGRESS, job);
+    Subscription s = aSubscription(Jobs.TENANT, "job.*");
+    store.create(s)
+        .compose(v -> announce(vertx, List.of(progress1, stage1)))
+        .compose(v -> announce(vertx, List.of(otherProgress, progress2, stage2)))
+        .compose(v -> announce(vertx, List.of(progress3)))
+        .compose(v -> relayAll(s, 100))
+        .compose(taken -> {
+          assertEquals(List.of(progress3.id(), stage1.id(), otherProgress.id(), stage2.id()),
+              taken.stream().map(OutboxEntry::eventId).toList(), "the latest progress, in the first one's place");
+          assertEquals(progress3.body(), taken.get(0).body());
+          // Once relayed, a new progress event waits on its own.
+          return announce(vertx, List.of(progress1)).compose(v -> relayAll(s, 100));
+        })
+        .compose(taken -> {
+          assertEquals(List.of(progress1.id()), taken.stream().map(OutboxEntry::eventId).toList());
+          return store.relay(100, NO_DELIVERIES);
+        })
+        .onComplete(test.succeeding(none -> test.verify(() -> {
+          assertEquals(List.of(), none);
           test.completeNow();
         })));
   }

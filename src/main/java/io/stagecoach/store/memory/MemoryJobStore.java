@@ -1,10 +1,12 @@
 package io.stagecoach.store.memory;
 
+import io.stagecoach.bus.Event;
 import io.stagecoach.job.ErrorCode;
 import io.stagecoach.job.Job;
 import io.stagecoach.job.JobStatus;
 import io.stagecoach.job.LogLine;
 import io.stagecoach.job.StagecoachException;
+import io.stagecoach.store.Announcer;
 import io.stagecoach.store.Inserted;
 import io.stagecoach.store.JobMutation;
 import io.stagecoach.store.JobQuery;
@@ -63,22 +65,21 @@ public final class MemoryJobStore implements JobStore {
   private final Set<String> active = new HashSet<>();
   private final Map<String, Logs> logs = new HashMap<>();
 
+  private final MemoryOutbox outbox;
+
   public MemoryJobStore(Clock clock, int logCap) {
+    this(clock, logCap, new MemoryOutbox());
+  }
+
+  /** A store whose subscribed events go to {@code outbox}, which the webhook store empties. */
+  public MemoryJobStore(Clock clock, int logCap, MemoryOutbox outbox) {
     this.clock = clock;
     this.logCap = logCap;
+    this.outbox = outbox;
   }
 
   @Override
-  public synchronized Future<Inserted> insert(Job job) {
-    try {
-      return Future.succeededFuture(insertOne(job));
-    } catch (StagecoachException e) {
-      return Future.failedFuture(e);
-    }
-  }
-
-  @Override
-  public synchronized Future<List<Inserted>> insertAll(List<Job> batch) {
+  public synchronized Future<List<Inserted>> insertAll(List<Job> batch, Announcer announcer) {
     // Check every idempotency key first, against the store and the batch itself, so that a
     // conflict leaves nothing stored.
     Map<String, String> batchFingerprints = new HashMap<>();
@@ -99,15 +100,15 @@ public final class MemoryJobStore implements JobStore {
     }
     List<Inserted> out = new ArrayList<>(batch.size());
     for (Job job : batch) {
-      out.add(insertOne(job));
+      out.add(insertOne(job, announcer));
     }
     return Future.succeededFuture(out);
   }
 
-  private Inserted insertOne(Job job) {
+  private Inserted insertOne(Job job, Announcer announcer) {
     Job existing = replayOf(job);
     if (existing != null) {
-      return new Inserted(existing.copy(), false);
+      return Inserted.replayed(existing.copy());
     }
     Job stored = job.copy();
     jobs.put(stored.id(), stored);
@@ -115,7 +116,10 @@ public final class MemoryJobStore implements JobStore {
       idempotencyKeys.put(idempotencyIndex(stored), stored.id());
     }
     reindex(stored);
-    return new Inserted(stored.copy(), true);
+    Job answer = stored.copy();
+    List<Event> events = announcer.announce(answer);
+    outbox.add(events);
+    return Inserted.created(answer, events);
   }
 
   /** The job an idempotency key already names, or null; a different body with it is a conflict. */
@@ -176,37 +180,47 @@ public final class MemoryJobStore implements JobStore {
 
   @Override
   public synchronized Future<Job> update(String id, JobMutation mutation) {
-    Job current = jobs.get(id);
-    if (current == null) {
-      return Future.failedFuture(StagecoachException.notFound("job " + id));
-    }
-    Job changed = current.copy();
-    try {
-      if (!mutation.apply(changed)) {
-        return Future.succeededFuture(current.copy());
-      }
-    } catch (RuntimeException refused) {
-      return Future.failedFuture(refused);
-    }
-    changed.touch(clock.instant());
-    jobs.put(id, changed);
-    reindex(changed);
-    return Future.succeededFuture(changed.copy());
+    WriteResult result = apply(new JobWrite(id, mutation, List.of()));
+    return result.refusal() == null ? Future.succeededFuture(result.job()) : Future.failedFuture(result.refusal());
   }
 
   @Override
   public synchronized Future<List<WriteResult>> writeAll(List<JobWrite> writes) {
     List<WriteResult> results = new ArrayList<>(writes.size());
     for (JobWrite write : writes) {
-      Future<Job> updated = update(write.id(), write.mutation());
+      results.add(apply(write));
       appendLogs(write.id(), write.logs());
-      if (updated.succeeded()) {
-        results.add(WriteResult.written(updated.result()));
-      } else {
-        results.add(WriteResult.refused((RuntimeException) updated.cause()));
-      }
     }
     return Future.succeededFuture(results);
+  }
+
+  /** One write: the mutation on a copy, stored (and announced) only if it changed something. */
+  private WriteResult apply(JobWrite write) {
+    Job current = jobs.get(write.id());
+    if (current == null) {
+      return WriteResult.refused(StagecoachException.notFound("job " + write.id()));
+    }
+    Job changed = current.copy();
+    try {
+      if (!write.mutation().apply(changed)) {
+        return WriteResult.written(current.copy(), List.of());
+      }
+    } catch (RuntimeException refused) {
+      return WriteResult.refused(refused);
+    }
+    changed.touch(clock.instant());
+    jobs.put(write.id(), changed);
+    reindex(changed);
+    Job answer = changed.copy();
+    List<Event> events = write.announcer().announce(answer);
+    outbox.add(events);
+    return WriteResult.written(answer, events);
+  }
+
+  @Override
+  public Future<Void> announce(List<Event> events) {
+    outbox.add(events);
+    return Future.succeededFuture();
   }
 
   @Override

@@ -163,5 +163,16 @@ final class JobQueries {
         FOR UPDATE SKIP LOCKED)
       """;
 
+  /**
+   * Records events in the outbox, one per row of the arrays ($1 event ids, $2 tenants, $3 types,
+   * $4 job ids, $5 bodies); a job's waiting job.progress event is replaced by the newer one.
+   */
+  static final String INSERT_OUTBOX = """
+      INSERT INTO stagecoach_outbox (event_id, tenant, type, job_id, body)
+      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::uuid[], $5::text[])
+      ON CONFLICT (job_id) WHERE type = 'job.progress'
+      DO UPDATE SET event_id = EXCLUDED.event_id, body = EXCLUDED.body
+      """;
+
   static final String PING = "SELECT 1";
 }

@@ -39,7 +39,8 @@ public final class Migrator {
       "V001__create_jobs.sql",
       "V002__finished_jobs_index.sql",
       "V003__webhooks.sql",
-      "V004__alerts_audit.sql");
+      "V004__alerts_audit.sql",
+      "V005__outbox.sql");
 
   static final String RESOURCE_DIR = "db/migration/";
 

@@ -3,12 +3,14 @@ package io.stagecoach.store.pg;
 import static io.stagecoach.store.pg.JobRows.millis;
 import static io.stagecoach.store.pg.JobRows.timestamp;
 
+import io.stagecoach.bus.Event;
 import io.stagecoach.job.ErrorCode;
 import io.stagecoach.job.Job;
 import io.stagecoach.job.JobIds;
 import io.stagecoach.job.JobStatus;
 import io.stagecoach.job.LogLine;
 import io.stagecoach.job.StagecoachException;
+import io.stagecoach.store.Announcer;
 import io.stagecoach.store.Inserted;
 import io.stagecoach.store.JobMutation;
 import io.stagecoach.store.JobQuery;
@@ -145,18 +147,13 @@ public final class PgJobStore implements JobStore {
 
   // ---- insert ----------------------------------------------------------------------------------
 
-  @Override
-  public Future<Inserted> insert(Job job) {
-    return insertAll(List.of(job)).map(inserted -> inserted.get(0));
-  }
-
   /**
    * One transaction: every job is inserted in one batch, a job whose idempotency key is taken
    * inserts nothing and is resolved against the job holding the key (a replay, or a conflict that
    * rolls the whole batch back). The unique index makes this safe across processes.
    */
   @Override
-  public Future<List<Inserted>> insertAll(List<Job> jobs) {
+  public Future<List<Inserted>> insertAll(List<Job> jobs, Announcer announcer) {
     if (jobs.isEmpty()) {
       return Future.succeededFuture(List.of());
     }
@@ -167,29 +164,37 @@ public final class PgJobStore implements JobStore {
       return Future.failedFuture(StagecoachException.invalidInput("id", "a job id must be a UUID"));
     }
     return pool.withTransaction(conn -> conn.preparedQuery(JobQueries.INSERT).executeBatch(rows)
-            .compose(results -> resolveInserts(conn, jobs, results)))
+            .compose(results -> resolveInserts(conn, jobs, results, announcer)))
         .recover(PgFailures::translate);
   }
 
-  private static Future<List<Inserted>> resolveInserts(SqlConnection conn, List<Job> jobs, RowSet<Row> results) {
+  private static Future<List<Inserted>> resolveInserts(SqlConnection conn, List<Job> jobs, RowSet<Row> results,
+      Announcer announcer) {
     List<Inserted> answers = new ArrayList<>(Collections.nCopies(jobs.size(), null));
+    List<Event> events = new ArrayList<>();
     Future<Void> replays = Future.succeededFuture();
     boolean created = false;
     RowSet<Row> result = results;
     for (int i = 0; i < jobs.size(); i++, result = result.next()) {
       if (result.size() == 1) {
-        answers.set(i, new Inserted(JobRows.toJob(result.iterator().next()), true));
+        Job job = JobRows.toJob(result.iterator().next());
+        List<Event> announced = announcer.announce(job);
+        events.addAll(announced);
+        answers.set(i, Inserted.created(job, announced));
         created = true;
         continue;
       }
       Job job = jobs.get(i);
       int index = i;
       replays = replays.compose(v -> replayOf(conn, job)).map(existing -> {
-        answers.set(index, new Inserted(existing, false));
+        answers.set(index, Inserted.replayed(existing));
         return null;
       });
     }
-    Future<Void> done = created ? replays.compose(v -> conn.query(JobQueries.NOTIFY_WAKE).execute()).mapEmpty() : replays;
+    Future<Void> done = replays.compose(v -> OutboxRows.record(conn, events));
+    if (created) {
+      done = done.compose(v -> conn.query(JobQueries.NOTIFY_WAKE).execute()).mapEmpty();
+    }
     return done.map(v -> answers);
   }
 
@@ -318,6 +323,7 @@ public final class PgJobStore implements JobStore {
               Map<String, Row> byId = new HashMap<>();
               rows.forEach(row -> byId.put(row.getUUID("id").toString(), row));
               List<WriteResult> results = new ArrayList<>(writes.size());
+              List<Event> events = new ArrayList<>();
               List<Tuple> updates = new ArrayList<>();
               boolean runnableAgain = false;
               List<Map.Entry<UUID, List<LogLine>>> logs = new ArrayList<>();
@@ -327,8 +333,10 @@ public final class PgJobStore implements JobStore {
                   results.add(WriteResult.refused(StagecoachException.notFound("job " + write.id())));
                   continue;
                 }
-                results.add(applyInBatch(row, write.mutation(), updates));
-                Job written = results.get(results.size() - 1).job();
+                WriteResult result = applyInBatch(row, write, updates);
+                results.add(result);
+                events.addAll(result.events());
+                Job written = result.job();
                 runnableAgain |= written != null && written.status() == JobStatus.QUEUED;
                 logs.add(Map.entry(UUID.fromString(write.id()), write.logs()));
               }
@@ -336,23 +344,38 @@ public final class PgJobStore implements JobStore {
                   : conn.preparedQuery(JobQueries.UPDATE).executeBatch(updates).mapEmpty();
               Future<Void> woken = runnableAgain
                   ? saved.compose(v -> conn.query(JobQueries.NOTIFY_WAKE).execute().mapEmpty()) : saved;
-              return woken.compose(v -> appendLogs(conn, logs)).map(results);
+              return woken.compose(v -> appendLogs(conn, logs))
+                  .compose(v -> OutboxRows.record(conn, events))
+                  .map(results);
             }))
         .recover(PgFailures::translate);
   }
 
-  /** Applies one mutation of a batch to its locked row; a changed job's UPDATE goes to {@code updates}. */
-  private WriteResult applyInBatch(Row row, JobMutation mutation, List<Tuple> updates) {
+  /**
+   * Applies one write of a batch to its locked row: a changed job's UPDATE goes to {@code updates},
+   * and the write's announcer makes its events from the job as written (a write that changed
+   * nothing announces nothing).
+   */
+  private WriteResult applyInBatch(Row row, JobWrite write, List<Tuple> updates) {
     Job job = JobRows.toJob(row);
     try {
-      if (mutation.apply(job)) {
-        job.touch(clock.instant());
-        updates.add(JobRows.updateParams(job));
+      if (!write.mutation().apply(job)) {
+        return WriteResult.written(job, List.of());
       }
-      return WriteResult.written(job);
     } catch (RuntimeException refused) {
       return WriteResult.refused(refused);
     }
+    job.touch(clock.instant());
+    updates.add(JobRows.updateParams(job));
+    return WriteResult.written(job, write.announcer().announce(job));
+  }
+
+  @Override
+  public Future<Void> announce(List<Event> events) {
+    if (events.stream().noneMatch(Event::subscribed)) {
+      return Future.succeededFuture();
+    }
+    return OutboxRows.record(pool, events).recover(PgFailures::translate);
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.stagecoach.webhook.pg;
 
 import io.stagecoach.job.StagecoachException;
+import io.stagecoach.store.OutboxEntry;
 import io.stagecoach.store.Page;
 import io.stagecoach.webhook.Attempt;
 import io.stagecoach.webhook.Delivery;
@@ -17,14 +18,17 @@ import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * Webhooks in PostgreSQL (migration {@code V003__webhooks.sql}), shared by every engine process:
@@ -122,13 +126,36 @@ public final class PgWebhookStore implements WebhookStore {
     if (deliveries.isEmpty()) {
       return Future.succeededFuture();
     }
+    return insertDeliveries(pool, deliveries).recover(PgFailures::translate);
+  }
+
+  private static Future<Void> insertDeliveries(SqlClient client, List<Delivery> deliveries) {
     List<Tuple> batch = deliveries.stream().map(d -> Tuple.of(PgValues.uuid(d.id()), PgValues.uuid(d.webhookId()), d.tenant(),
             d.eventId(), d.eventType(), d.body(), d.status().wire(), d.attempts(), PgValues.timestamp(d.nextAttemptAt()),
             PgValues.timestamp(d.createdAt()), PgValues.timestamp(d.finishedAt())))
         .toList();
-    return pool.preparedQuery(WebhookQueries.INSERT_DELIVERY).executeBatch(batch)
-        .recover(PgFailures::translate)
-        .mapEmpty();
+    return client.preparedQuery(WebhookQueries.INSERT_DELIVERY).executeBatch(batch).mapEmpty();
+  }
+
+  @Override
+  public Future<List<Delivery>> relay(int limit, Function<List<OutboxEntry>, Future<List<Delivery>>> fanOut) {
+    return pool.withTransaction(conn -> conn.preparedQuery(WebhookQueries.TAKE_OUTBOX).execute(Tuple.of(limit))
+            .compose(rows -> {
+              List<OutboxEntry> taken = new ArrayList<>(rows.size());
+              for (Row row : rows) {
+                UUID jobId = row.getUUID("job_id");
+                taken.add(new OutboxEntry(row.getLong("seq"), row.getString("event_id"), row.getString("tenant"),
+                    row.getString("type"), jobId == null ? null : jobId.toString(), row.getString("body")));
+              }
+              if (taken.isEmpty()) {
+                return Future.succeededFuture(List.<Delivery>of());
+              }
+              taken.sort(Comparator.comparingLong(OutboxEntry::seq));
+              return fanOut.apply(taken).compose(made -> made.isEmpty()
+                  ? Future.succeededFuture(made)
+                  : insertDeliveries(conn, made).map(made));
+            }))
+        .recover(PgFailures::translate);
   }
 
   @Override

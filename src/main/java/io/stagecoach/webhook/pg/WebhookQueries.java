@@ -27,7 +27,7 @@ final class WebhookQueries {
 
   static final String ACTIVE_SUBSCRIPTIONS = "SELECT " + SUBSCRIPTION_COLUMNS + """
        FROM stagecoach_webhooks
-      WHERE tenant = $1 AND disabled_at IS NULL
+      WHERE ($1::text IS NULL OR tenant = $1) AND disabled_at IS NULL
       ORDER BY id
       """;
 
@@ -60,6 +60,13 @@ final class WebhookQueries {
         next_attempt_at, created_at, finished_at)
       SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11
        WHERE EXISTS (SELECT 1 FROM stagecoach_webhooks WHERE id = $2)
+      """;
+
+  /** Takes up to $1 outbox events, oldest first, passing over those another relay holds. */
+  static final String TAKE_OUTBOX = """
+      DELETE FROM stagecoach_outbox WHERE seq IN (
+        SELECT seq FROM stagecoach_outbox ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED)
+      RETURNING seq, event_id, tenant, type, job_id, body
       """;
 
   static final String GET_DELIVERY = "SELECT " + DELIVERY_COLUMNS + " FROM stagecoach_webhook_deliveries WHERE id = $1";

@@ -1,0 +1,65 @@
+package io.stagecoach.store.pg;
+
+import io.stagecoach.bus.Event;
+import io.stagecoach.bus.EventType;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** Writes events to the outbox table ({@link JobQueries#INSERT_OUTBOX}), inside the caller's transaction. */
+final class OutboxRows {
+  private OutboxRows() {
+  }
+
+  /** Records the subscribed ones of {@code events} in one statement; nothing at all when none is. */
+  static Future<Void> record(SqlClient conn, List<Event> events) {
+    List<Event> kept = kept(events);
+    if (kept.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    int n = kept.size();
+    String[] ids = new String[n];
+    String[] tenants = new String[n];
+    String[] types = new String[n];
+    UUID[] jobIds = new UUID[n];
+    String[] bodies = new String[n];
+    for (int i = 0; i < n; i++) {
+      Event event = kept.get(i);
+      ids[i] = event.id();
+      tenants[i] = event.tenant();
+      types[i] = event.type().wire();
+      jobIds[i] = event.jobId() == null ? null : UUID.fromString(event.jobId());
+      bodies[i] = event.body();
+    }
+    return conn.preparedQuery(JobQueries.INSERT_OUTBOX).execute(Tuple.of(ids, tenants, types, jobIds, bodies))
+        .mapEmpty();
+  }
+
+  /**
+   * The subscribed events, with only the last {@code job.progress} of each job: one statement may
+   * not insert and then replace the same row.
+   */
+  private static List<Event> kept(List<Event> events) {
+    Map<String, Integer> lastProgress = new HashMap<>();
+    for (int i = 0; i < events.size(); i++) {
+      Event event = events.get(i);
+      if (event.subscribed() && event.type() == EventType.JOB_PROGRESS) {
+        lastProgress.put(event.jobId(), i);
+      }
+    }
+    List<Event> kept = new ArrayList<>();
+    for (int i = 0; i < events.size(); i++) {
+      Event event = events.get(i);
+      boolean supersededProgress = event.type() == EventType.JOB_PROGRESS && lastProgress.get(event.jobId()) != i;
+      if (event.subscribed() && !supersededProgress) {
+        kept.add(event);
+      }
+    }
+    return kept;
+  }
+}
