@@ -55,8 +55,8 @@ final class OutboxRows {
     List<Event> kept = new ArrayList<>();
     for (int i = 0; i < events.size(); i++) {
       Event event = events.get(i);
-      boolean supersededProgress = event.type() == EventType.JOB_PROGRESS && lastProgress.get(event.jobId()) != i;
-      if (event.subscribed() && !supersededProgress) {
+      boolean latest = event.type() != EventType.JOB_PROGRESS || Integer.valueOf(i).equals(lastProgress.get(event.jobId()));
+      if (event.subscribed() && latest) {
         kept.add(event);
       }
     }
