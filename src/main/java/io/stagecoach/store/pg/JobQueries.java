@@ -69,6 +69,27 @@ final class JobQueries {
       """;
 
   /**
+   * Writes back many jobs in one statement, every field {@link #UPDATE} writes, one array per
+   * column ({@link JobRows#updateManyParams}); jsonb values travel as text.
+   */
+  static final String UPDATE_MANY = """
+      UPDATE stagecoach_jobs AS job SET
+        status = u.status, priority = u.priority, input = u.input::jsonb, result = u.result::jsonb,
+        error = u.error::jsonb, attempt = u.attempt, max_attempts = u.max_attempts, timeout_ms = u.timeout_ms,
+        lock_spec = u.lock_spec::jsonb, idempotency_key = u.idempotency_key, fingerprint = u.fingerprint,
+        labels = u.labels::jsonb, run_at = u.run_at, started_at = u.started_at, finished_at = u.finished_at,
+        updated_at = u.updated_at, version = u.version, stages = u.stages::jsonb, lease_owner = u.lease_owner,
+        lease_expires_at = u.lease_expires_at
+      FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::int[], $8::int[],
+          $9::bigint[], $10::text[], $11::text[], $12::text[], $13::text[], $14::timestamptz[], $15::timestamptz[],
+          $16::timestamptz[], $17::timestamptz[], $18::bigint[], $19::text[], $20::text[], $21::timestamptz[])
+        AS u (id, status, priority, input, result, error, attempt, max_attempts, timeout_ms, lock_spec,
+          idempotency_key, fingerprint, labels, run_at, started_at, finished_at, updated_at, version, stages,
+          lease_owner, lease_expires_at)
+      WHERE job.id = u.id
+      """;
+
+  /**
    * Claims due jobs in one statement: $1 now, $2 limit, $3 runner, $4 lease end. SKIP LOCKED lets
    * concurrent claimers pass over each other's rows instead of waiting or taking them twice.
    * The SET mirrors {@code Job.claim} and {@code Job.touch}.
@@ -112,18 +133,22 @@ final class JobQueries {
       LIMIT $2
       """;
 
-  /** Reserves $2 seqs for job $1 and answers the last one; the row lock orders concurrent appends. */
+  /**
+   * Reserves seqs for many jobs at once: $2[i] seqs for job $1[i] (each job once, in id order, so
+   * concurrent reservations lock counter rows in one order); answers each job's last seq. The row
+   * lock orders concurrent appends to one job.
+   */
   static final String RESERVE_LOG_SEQS = """
-      INSERT INTO stagecoach_job_log_counters AS counter (job_id, last_seq, dropped) VALUES ($1, $2, 0)
+      INSERT INTO stagecoach_job_log_counters AS counter (job_id, last_seq, dropped)
+      SELECT r.job_id, r.n, 0 FROM unnest($1::uuid[], $2::bigint[]) AS r (job_id, n) ORDER BY r.job_id
       ON CONFLICT (job_id) DO UPDATE SET last_seq = counter.last_seq + EXCLUDED.last_seq
-      RETURNING last_seq
+      RETURNING job_id, last_seq
       """;
 
+  /** Inserts the log lines of many jobs, one row per element of the arrays. */
   static final String INSERT_LOG_LINES = """
       INSERT INTO stagecoach_job_logs (job_id, seq, at, level, stage, message)
-      SELECT $1, line.seq, line.at, line.level, line.stage, line.message
-      FROM unnest($2::bigint[], $3::timestamptz[], $4::text[], $5::text[], $6::text[])
-        AS line (seq, at, level, stage, message)
+      SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::timestamptz[], $4::text[], $5::text[], $6::text[])
       """;
 
   /**

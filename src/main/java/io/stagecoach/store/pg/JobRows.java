@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -76,6 +77,64 @@ final class JobRows {
         .addValue(stages(job))
         .addValue(job.leaseOwner())
         .addValue(timestamp(job.leaseExpiresAt()));
+  }
+
+  /** Parameters of {@link JobQueries#UPDATE_MANY}: one array per column, jsonb values as text. */
+  static Tuple updateManyParams(List<Job> jobs) {
+    int n = jobs.size();
+    UUID[] ids = new UUID[n];
+    String[] statuses = new String[n];
+    Integer[] priorities = new Integer[n];
+    String[] inputs = new String[n];
+    String[] results = new String[n];
+    String[] errors = new String[n];
+    Integer[] attempts = new Integer[n];
+    Integer[] maxAttempts = new Integer[n];
+    Long[] timeouts = new Long[n];
+    String[] locks = new String[n];
+    String[] idempotencyKeys = new String[n];
+    String[] fingerprints = new String[n];
+    String[] labels = new String[n];
+    OffsetDateTime[] runAts = new OffsetDateTime[n];
+    OffsetDateTime[] startedAts = new OffsetDateTime[n];
+    OffsetDateTime[] finishedAts = new OffsetDateTime[n];
+    OffsetDateTime[] updatedAts = new OffsetDateTime[n];
+    Long[] versions = new Long[n];
+    String[] stages = new String[n];
+    String[] leaseOwners = new String[n];
+    OffsetDateTime[] leaseEnds = new OffsetDateTime[n];
+    for (int i = 0; i < n; i++) {
+      Job job = jobs.get(i);
+      ids[i] = UUID.fromString(job.id());
+      statuses[i] = job.status().wire();
+      priorities[i] = job.priority();
+      inputs[i] = text(job.input());
+      results[i] = text(job.result());
+      errors[i] = job.error() == null ? null : job.error().toJson().encode();
+      attempts[i] = job.attempt();
+      maxAttempts[i] = job.maxAttempts();
+      timeouts[i] = job.timeoutMs();
+      locks[i] = job.lock() == null ? null : job.lock().toJson().encode();
+      idempotencyKeys[i] = job.idempotencyKey();
+      fingerprints[i] = job.fingerprint();
+      labels[i] = labels(job.labels()).encode();
+      runAts[i] = timestamp(job.runAt());
+      startedAts[i] = timestamp(job.startedAt());
+      finishedAts[i] = timestamp(job.finishedAt());
+      updatedAts[i] = timestamp(job.updatedAt());
+      versions[i] = job.version();
+      stages[i] = stages(job).encode();
+      leaseOwners[i] = job.leaseOwner();
+      leaseEnds[i] = timestamp(job.leaseExpiresAt());
+    }
+    return Tuple.of(ids, statuses, priorities, inputs, results, errors, attempts, maxAttempts, timeouts, locks)
+        .addValue(idempotencyKeys).addValue(fingerprints).addValue(labels).addValue(runAts).addValue(startedAts)
+        .addValue(finishedAts).addValue(updatedAts).addValue(versions).addValue(stages).addValue(leaseOwners)
+        .addValue(leaseEnds);
+  }
+
+  private static String text(JsonObject json) {
+    return json == null ? null : json.encode();
   }
 
   /**

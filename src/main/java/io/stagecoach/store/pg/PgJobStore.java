@@ -41,6 +41,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -324,7 +325,7 @@ public final class PgJobStore implements JobStore {
               rows.forEach(row -> byId.put(row.getUUID("id").toString(), row));
               List<WriteResult> results = new ArrayList<>(writes.size());
               List<Event> events = new ArrayList<>();
-              List<Tuple> updates = new ArrayList<>();
+              List<Job> updates = new ArrayList<>();
               boolean runnableAgain = false;
               List<Map.Entry<UUID, List<LogLine>>> logs = new ArrayList<>();
               for (JobWrite write : writes) {
@@ -341,7 +342,7 @@ public final class PgJobStore implements JobStore {
                 logs.add(Map.entry(UUID.fromString(write.id()), write.logs()));
               }
               Future<Void> saved = updates.isEmpty() ? Future.succeededFuture()
-                  : conn.preparedQuery(JobQueries.UPDATE).executeBatch(updates).mapEmpty();
+                  : conn.preparedQuery(JobQueries.UPDATE_MANY).execute(JobRows.updateManyParams(updates)).mapEmpty();
               Future<Void> woken = runnableAgain
                   ? saved.compose(v -> conn.query(JobQueries.NOTIFY_WAKE).execute().mapEmpty()) : saved;
               return woken.compose(v -> appendLogs(conn, logs))
@@ -356,7 +357,7 @@ public final class PgJobStore implements JobStore {
    * and the write's announcer makes its events from the job as written (a write that changed
    * nothing announces nothing).
    */
-  private WriteResult applyInBatch(Row row, JobWrite write, List<Tuple> updates) {
+  private WriteResult applyInBatch(Row row, JobWrite write, List<Job> updates) {
     Job job = JobRows.toJob(row);
     try {
       if (!write.mutation().apply(job)) {
@@ -366,7 +367,7 @@ public final class PgJobStore implements JobStore {
       return WriteResult.refused(refused);
     }
     job.touch(clock.instant());
-    updates.add(JobRows.updateParams(job));
+    updates.add(job);
     return WriteResult.written(job, write.announcer().announce(job));
   }
 
@@ -448,58 +449,72 @@ public final class PgJobStore implements JobStore {
 
   /**
    * Numbers and stores each job's lines inside the caller's transaction, dropping what passes the
-   * cap: three pipelined statements however many jobs, so a batch of ends costs three round trips.
+   * cap: one statement reserves the seqs of every job, one inserts every line, and only jobs past
+   * their cap cost one more each — so a batch of ends costs two or three round trips, not one per job.
    */
   private Future<Void> appendLogs(SqlConnection conn, List<Map.Entry<UUID, List<LogLine>>> batch) {
-    List<Map.Entry<UUID, List<LogLine>>> jobs = batch.stream().filter(e -> !e.getValue().isEmpty()).toList();
-    if (jobs.isEmpty()) {
+    Map<UUID, List<LogLine>> byJob = new TreeMap<>();
+    batch.forEach(e -> {
+      if (!e.getValue().isEmpty()) {
+        byJob.computeIfAbsent(e.getKey(), id -> new ArrayList<>()).addAll(e.getValue());
+      }
+    });
+    if (byJob.isEmpty()) {
       return Future.succeededFuture();
     }
-    List<Tuple> reservations = jobs.stream().map(e -> Tuple.of(e.getKey(), (long) e.getValue().size())).toList();
-    return conn.preparedQuery(JobQueries.RESERVE_LOG_SEQS).executeBatch(reservations).compose(reserved -> {
-      List<Tuple> inserts = new ArrayList<>();
+    UUID[] ids = byJob.keySet().toArray(UUID[]::new);
+    Long[] counts = byJob.values().stream().map(lines -> (long) lines.size()).toArray(Long[]::new);
+    return conn.preparedQuery(JobQueries.RESERVE_LOG_SEQS).execute(Tuple.tuple().addValue(ids).addValue(counts)).compose(reserved -> {
+      Map<UUID, Long> lastSeq = new HashMap<>();
+      reserved.forEach(row -> lastSeq.put(row.getUUID("job_id"), row.getLong("last_seq")));
+      LogRows lines = new LogRows();
       List<Tuple> drops = new ArrayList<>();
-      RowSet<Row> rows = reserved;
-      for (Map.Entry<UUID, List<LogLine>> job : jobs) {
-        int count = job.getValue().size();
-        long last = rows.iterator().next().getLong("last_seq");
-        rows = rows.next();
+      byJob.forEach((jobId, jobLines) -> {
+        int count = jobLines.size();
+        long last = lastSeq.get(jobId);
         long first = last - count + 1;
         long dropUpTo = last - logCap;
         int skipped = (int) Math.max(0, Math.min(count, dropUpTo - first + 1));
-        if (skipped < count) {
-          inserts.add(logParams(job.getKey(), job.getValue(), first, skipped));
+        for (int i = skipped; i < count; i++) {
+          lines.add(jobId, first + i, jobLines.get(i));
         }
         if (dropUpTo >= 1) {
-          drops.add(Tuple.of(job.getKey(), dropUpTo, (long) skipped));
+          drops.add(Tuple.of(jobId, dropUpTo, (long) skipped));
         }
-      }
-      Future<Void> inserted = inserts.isEmpty() ? Future.succeededFuture()
-          : conn.preparedQuery(JobQueries.INSERT_LOG_LINES).executeBatch(inserts).mapEmpty();
+      });
+      Future<Void> inserted = lines.isEmpty() ? Future.succeededFuture()
+          : conn.preparedQuery(JobQueries.INSERT_LOG_LINES).execute(lines.params()).mapEmpty();
       return drops.isEmpty() ? inserted
           : inserted.compose(v -> conn.preparedQuery(JobQueries.DROP_OLD_LOG_LINES).executeBatch(drops)).mapEmpty();
     });
   }
 
+  /** The parameters of {@link JobQueries#INSERT_LOG_LINES}, one array per column, built line by line. */
+  private static final class LogRows {
+    private final List<UUID> jobIds = new ArrayList<>();
+    private final List<Long> seqs = new ArrayList<>();
+    private final List<OffsetDateTime> ats = new ArrayList<>();
+    private final List<String> levels = new ArrayList<>();
+    private final List<String> stages = new ArrayList<>();
+    private final List<String> messages = new ArrayList<>();
 
-
-  /** Parameters of {@link JobQueries#INSERT_LOG_LINES}: the lines from index {@code from}, numbered on from {@code firstSeq}. */
-  private static Tuple logParams(UUID jobId, List<LogLine> lines, long firstSeq, int from) {
-    int n = lines.size() - from;
-    Long[] seqs = new Long[n];
-    OffsetDateTime[] ats = new OffsetDateTime[n];
-    String[] levels = new String[n];
-    String[] stages = new String[n];
-    String[] messages = new String[n];
-    for (int i = 0; i < n; i++) {
-      LogLine line = lines.get(from + i);
-      seqs[i] = firstSeq + from + i;
-      ats[i] = timestamp(line.at());
-      levels[i] = line.level() == null ? null : line.level().wire();
-      stages[i] = line.stage();
-      messages[i] = line.message();
+    void add(UUID jobId, long seq, LogLine line) {
+      jobIds.add(jobId);
+      seqs.add(seq);
+      ats.add(timestamp(line.at()));
+      levels.add(line.level() == null ? null : line.level().wire());
+      stages.add(line.stage());
+      messages.add(line.message());
     }
-    return Tuple.of(jobId, seqs, ats, levels, stages, messages);
+
+    boolean isEmpty() {
+      return jobIds.isEmpty();
+    }
+
+    Tuple params() {
+      return Tuple.of(jobIds.toArray(UUID[]::new), seqs.toArray(Long[]::new), ats.toArray(OffsetDateTime[]::new),
+          levels.toArray(String[]::new), stages.toArray(String[]::new), messages.toArray(String[]::new));
+    }
   }
 
   @Override
