@@ -153,6 +153,7 @@ public final class ApiVerticle extends VerticleBase {
         api(GET, "/webhooks/:id", ADMIN, webhooks::get),
         api(DELETE, "/webhooks/:id", ADMIN, webhooks::delete),
         api(POST, "/webhooks/:id/rotate-secret", ADMIN, webhooks::rotateSecret),
+        api(POST, "/webhooks/:id/enable", ADMIN, webhooks::enable),
         api(GET, "/webhooks/:id/deliveries", ADMIN, webhooks::deliveries),
         api(POST, "/webhooks/:id/deliveries/:deliveryId/redeliver", ADMIN, webhooks::redeliver),
         api(POST, "/webhooks/:id/ping", ADMIN, webhooks::ping),

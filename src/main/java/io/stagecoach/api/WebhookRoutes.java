@@ -78,6 +78,16 @@ final class WebhookRoutes {
         w -> new Audit.Change(w.getString(TENANT), w.getString("id"), null, null)).onSuccess(w -> Responses.json(ctx, 200, w)).onFailure(ctx::fail);
   }
 
+  void enable(RoutingContext ctx) {
+    String scope = scope(ctx);
+    String id = id(ctx, "id");
+    webhooks.get(scope, id)
+        .compose(before -> audit.after(ctx, "webhook.enable", webhooks.enable(scope, id),
+            w -> new Audit.Change(w.getString(TENANT), id, state(before), state(w))))
+        .onSuccess(w -> Responses.json(ctx, 200, w))
+        .onFailure(ctx::fail);
+  }
+
   void deliveries(RoutingContext ctx) {
     int limit = (int) Query.whole(ctx, "limit", 50, 1, 500);
     webhooks.deliveries(scope(ctx), id(ctx, "id"), cursor(ctx), limit)
@@ -104,6 +114,12 @@ final class WebhookRoutes {
   /** What an audit entry shows of a subscription: never its secret. */
   private static JsonObject settings(JsonObject webhook) {
     return new JsonObject().put("url", webhook.getString("url")).put("events", webhook.getJsonArray("events"));
+  }
+
+  /** What an audit entry shows of enabling: whether it was disabled, and why. */
+  private static JsonObject state(JsonObject webhook) {
+    return new JsonObject().put("disabled", webhook.getBoolean("disabled"))
+        .put("disabledReason", webhook.getString("disabledReason"));
   }
 
   private static String id(RoutingContext ctx, String param) {

@@ -37,6 +37,7 @@ public final class Addresses {
   public static final String WEBHOOKS_GET = PREFIX + "webhooks.get";
   public static final String WEBHOOKS_DELETE = PREFIX + "webhooks.delete";
   public static final String WEBHOOKS_ROTATE_SECRET = PREFIX + "webhooks.rotateSecret";
+  public static final String WEBHOOKS_ENABLE = PREFIX + "webhooks.enable";
   public static final String WEBHOOKS_DELIVERIES = PREFIX + "webhooks.deliveries";
   public static final String WEBHOOKS_REDELIVER = PREFIX + "webhooks.redeliver";
   public static final String WEBHOOKS_PING = PREFIX + "webhooks.ping";

@@ -23,10 +23,16 @@ import java.util.regex.Pattern;
  *     before it is disabled; defaults to 5 days
  * @param secretGracePeriod how long the previous secret keeps signing after a rotation; defaults to 24 h
  * @param pollInterval how often the dispatcher looks for due retries; defaults to 1 s
+ * @param maxPerTenant subscriptions one tenant may have, disabled ones included; defaults to
+ *     {@value #DEFAULT_MAX_PER_TENANT}
+ * @param deliveryRetention how long a finished (succeeded or failed) delivery and its attempts are
+ *     kept; defaults to 7 days
+ * @param trustPem a PEM file of CA certificates to trust for {@code https} endpoints besides the
+ *     JVM's default ones (a private CA, or a self-signed endpoint); defaults to none
  */
 public record WebhookConfig(boolean allowPrivate, List<Duration> retrySchedule, Duration connectTimeout,
     Duration requestTimeout, int maxInFlightPerEndpoint, Duration disableAfter, Duration secretGracePeriod,
-    Duration pollInterval) {
+    Duration pollInterval, int maxPerTenant, Duration deliveryRetention, String trustPem) {
   public static final List<Duration> DEFAULT_RETRY_SCHEDULE = List.of(Duration.ofSeconds(5), Duration.ofMinutes(5),
       Duration.ofMinutes(30), Duration.ofHours(2), Duration.ofHours(5), Duration.ofHours(10), Duration.ofHours(10));
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
@@ -35,6 +41,8 @@ public record WebhookConfig(boolean allowPrivate, List<Duration> retrySchedule, 
   public static final Duration DEFAULT_DISABLE_AFTER = Duration.ofDays(5);
   public static final Duration DEFAULT_SECRET_GRACE_PERIOD = Duration.ofHours(24);
   public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(1);
+  public static final int DEFAULT_MAX_PER_TENANT = 50;
+  public static final Duration DEFAULT_DELIVERY_RETENTION = Duration.ofDays(7);
 
   private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
 
@@ -53,7 +61,10 @@ public record WebhookConfig(boolean allowPrivate, List<Duration> retrySchedule, 
         s.integer("maxInFlightPerEndpoint", DEFAULT_MAX_IN_FLIGHT_PER_ENDPOINT, 1, 1_000),
         s.millis("disableAfterMs", DEFAULT_DISABLE_AFTER, min),
         s.millis("secretGracePeriodMs", DEFAULT_SECRET_GRACE_PERIOD, Duration.ZERO),
-        s.millis("pollIntervalMs", DEFAULT_POLL_INTERVAL, Duration.ofMillis(10)));
+        s.millis("pollIntervalMs", DEFAULT_POLL_INTERVAL, Duration.ofMillis(10)),
+        s.integer("maxPerTenant", DEFAULT_MAX_PER_TENANT, 1, 100_000),
+        s.millis("deliveryRetentionMs", DEFAULT_DELIVERY_RETENTION, Duration.ofMinutes(1)),
+        s.string("trustPem", null));
   }
 
   /** Parses {@code "250ms"}, {@code "5s"}, {@code "5m"}, {@code "2h"}, {@code "1d"}. */

@@ -12,6 +12,7 @@ public enum ErrorCode {
   ALREADY_FINISHED("already_finished", 409),
   INVALID_STATE("invalid_state", 409),
   IDEMPOTENCY_CONFLICT("idempotency_conflict", 409),
+  LIMIT_EXCEEDED("limit_exceeded", 409),
   PAYLOAD_TOO_LARGE("payload_too_large", 413),
   UNAVAILABLE("unavailable", 503),
   INTERNAL("internal", 500);

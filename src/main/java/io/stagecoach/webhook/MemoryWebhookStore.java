@@ -37,7 +37,11 @@ public final class MemoryWebhookStore implements WebhookStore {
   }
 
   @Override
-  public synchronized Future<Subscription> create(Subscription subscription) {
+  public synchronized Future<Subscription> create(Subscription subscription, int maxPerTenant) {
+    long held = subscriptions.values().stream().filter(s -> s.tenant().equals(subscription.tenant())).count();
+    if (held >= maxPerTenant) {
+      return Future.succeededFuture(null);
+    }
     subscriptions.put(subscription.id(), subscription);
     return Future.succeededFuture(subscription);
   }
@@ -122,6 +126,16 @@ public final class MemoryWebhookStore implements WebhookStore {
     return Future.succeededFuture(true);
   }
 
+  @Override
+  public synchronized Future<Subscription> enable(String id) {
+    Subscription s = subscriptions.get(id);
+    if (s != null && s.isDisabled()) {
+      s = withHealth(s, null, null, null);
+      subscriptions.put(id, s);
+    }
+    return Future.succeededFuture(s);
+  }
+
   private static Subscription withHealth(Subscription s, Instant disabledAt, String reason, Instant failingSince) {
     return new Subscription(s.id(), s.tenant(), s.url(), s.events(), s.description(), s.createdAt(), disabledAt, reason,
         failingSince, s.secret(), s.previousSecret(), s.previousSecretExpiresAt());
@@ -185,6 +199,20 @@ public final class MemoryWebhookStore implements WebhookStore {
       claimed.add(leased);
     }
     return Future.succeededFuture(claimed);
+  }
+
+  @Override
+  public synchronized Future<Integer> pruneDeliveries(Instant finishedBefore, int limit) {
+    List<String> old = deliveries.values().stream()
+        .filter(d -> d.status() != DeliveryStatus.PENDING && d.finishedAt().isBefore(finishedBefore))
+        .limit(limit)
+        .map(Delivery::id)
+        .toList();
+    old.forEach(id -> {
+      deliveries.remove(id);
+      attempts.remove(id);
+    });
+    return Future.succeededFuture(old.size());
   }
 
   @Override

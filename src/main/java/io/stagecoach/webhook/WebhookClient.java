@@ -47,6 +47,14 @@ public final class WebhookClient {
     return request(Addresses.WEBHOOKS_ROTATE_SECRET, scoped(scope).put("id", id));
   }
 
+  /**
+   * Makes a disabled webhook active again (clearing why and since when it failed) and answers it;
+   * an active one is answered as it is. Deliveries that failed meanwhile are not sent again.
+   */
+  public Future<JsonObject> enable(String scope, String id) {
+    return request(Addresses.WEBHOOKS_ENABLE, scoped(scope).put("id", id));
+  }
+
   /** {@code {items, nextCursor}}: the webhook's deliveries, newest first, each with its attempts. */
   public Future<JsonObject> deliveries(String scope, String id, String cursor, int limit) {
     return request(Addresses.WEBHOOKS_DELIVERIES, scoped(scope).put("id", id).put("cursor", cursor).put("limit", limit));

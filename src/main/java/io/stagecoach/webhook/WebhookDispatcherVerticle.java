@@ -19,6 +19,7 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SocketAddress;
+import io.vertx.core.net.TrustOptions;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -53,7 +54,9 @@ import org.slf4j.LoggerFactory;
  * Gone} disables the endpoint at once; anything else (3xx, 4xx, 5xx, a timeout, a refused
  * connection) is retried on {@code webhooks.retrySchedule} plus jitter — later if {@code Retry-After}
  * asks — until the schedule runs out. An endpoint failing for {@code webhooks.disableAfter} without a
- * success is disabled, and either disabling raises an {@code alert.raised} event.
+ * success is disabled, and either disabling raises an {@code alert.raised} event; it stays disabled
+ * until enabled through {@link WebhookClient#enable}. {@code https} endpoints are verified against
+ * the JVM's CAs and those of {@code webhooks.trustPem} ({@link EndpointTrust}).
  *
  * <p>Isolation: each endpoint has at most {@code maxInFlightPerEndpoint} attempts outstanding, the
  * rest wait in its own queue, so a slow or hanging receiver only delays itself. Nothing here is
@@ -61,6 +64,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Restart: pending deliveries live in the {@link WebhookStore}; every {@code pollInterval} the
  * dispatcher claims those due (retries, and those whose lease ran out because a process died).
+ * Finished deliveries are pruned after {@code webhooks.deliveryRetention} by a {@link DeliveryCleaner}.
  */
 public final class WebhookDispatcherVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(WebhookDispatcherVerticle.class);
@@ -73,6 +77,8 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
   /** The shortest claim on a delivery; longer when the timeouts are. */
   static final Duration MIN_LEASE = Duration.ofSeconds(30);
   static final String USER_AGENT = "Stagecoach-Webhooks/1.0";
+  /** How often finished deliveries past {@code webhooks.deliveryRetention} are pruned. */
+  static final long CLEAN_EVERY_MS = 60_000;
   /** What an alert for a disabled endpoint is called in {@code alert.raised}'s data. */
   static final String ALERT_WEBHOOK_DISABLED = "webhook.disabled";
 
@@ -88,6 +94,7 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
   private SsrfGuard guard;
   private long pollTimer = -1;
   private long refreshTimer = -1;
+  private long cleanTimer = -1;
   private boolean polling;
   private boolean relaying;
   private boolean relayAgain;
@@ -120,12 +127,18 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     guard = new SsrfGuard(vertx, config.allowPrivate());
+    return EndpointTrust.load(vertx, config.trustPem()).compose(this::serve);
+  }
+
+  /** Opens the HTTP client (certificates verified against {@code trust}), then consumes events and requests. */
+  private Future<?> serve(TrustOptions trust) {
     http = vertx.createHttpClient(
         new HttpClientOptions()
             .setConnectTimeout((int) config.connectTimeout().toMillis())
             .setForceSni(true)
             .setMaxRedirects(0)
-            .setKeepAlive(true),
+            .setKeepAlive(true)
+            .setTrustOptions(trust),
         new PoolOptions().setHttp1MaxSize(config.maxInFlightPerEndpoint()));
     MessageConsumer<JsonObject> events = vertx.eventBus().consumer(Addresses.EVENTS, this::onEvent);
     consumers.add(events);
@@ -144,6 +157,8 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
             relay();
             pollDue();
           });
+          DeliveryCleaner cleaner = new DeliveryCleaner(store, config.deliveryRetention(), clock);
+          cleanTimer = vertx.setPeriodic(CLEAN_EVERY_MS, t -> cleaner.clean());
           relay();
           pollDue();
         });
@@ -154,7 +169,8 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
     stopping = true;
     vertx.cancelTimer(pollTimer);
     vertx.cancelTimer(refreshTimer);
-    return http.close();
+    vertx.cancelTimer(cleanTimer);
+    return http == null ? Future.succeededFuture() : http.close();
   }
 
   // ---- outbox → deliveries --------------------------------------------------------------------
@@ -417,8 +433,17 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
     return Duration.ofNanos(System.nanoTime() - startedNanos).toMillis();
   }
 
+  /** The failure and, when it wraps one, its root cause: a TLS failure's says which certificate check failed. */
   private static String describe(Throwable e) {
-    String message = e.getMessage();
-    return e.getClass().getSimpleName() + (message == null || message.isBlank() ? "" : ": " + message);
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String text = e.getClass().getSimpleName() + (isBlank(e.getMessage()) ? "" : ": " + e.getMessage());
+    return root == e || isBlank(root.getMessage()) ? text : text + " (" + root.getMessage() + ")";
+  }
+
+  private static boolean isBlank(String text) {
+    return text == null || text.isBlank();
   }
 }

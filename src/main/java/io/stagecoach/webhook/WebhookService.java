@@ -4,6 +4,7 @@ import io.stagecoach.bus.Addresses;
 import io.stagecoach.bus.RequestReply;
 import io.stagecoach.bus.EventType;
 import io.stagecoach.config.WebhookConfig;
+import io.stagecoach.job.ErrorCode;
 import io.stagecoach.job.JobIds;
 import io.stagecoach.job.JobJson;
 import io.stagecoach.job.StagecoachException;
@@ -22,7 +23,10 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.function.Function;
 
-/** Serves {@link WebhookClient}'s requests on the bus: subscriptions, rotation, the delivery log, redelivery, ping. */
+/**
+ * Serves {@link WebhookClient}'s requests on the bus: subscriptions, rotation, re-enabling, the
+ * delivery log, redelivery, ping.
+ */
 final class WebhookService {
   /** Filters one subscription may hold. */
   static final int MAX_FILTERS = 50;
@@ -58,6 +62,7 @@ final class WebhookService {
     serve(bus, Addresses.WEBHOOKS_GET, r -> visible(r).map(Subscription::toJson), consumers, registered);
     serve(bus, Addresses.WEBHOOKS_DELETE, this::delete, consumers, registered);
     serve(bus, Addresses.WEBHOOKS_ROTATE_SECRET, this::rotate, consumers, registered);
+    serve(bus, Addresses.WEBHOOKS_ENABLE, this::enable, consumers, registered);
     serve(bus, Addresses.WEBHOOKS_DELIVERIES, this::deliveries, consumers, registered);
     serve(bus, Addresses.WEBHOOKS_REDELIVER, this::redeliver, consumers, registered);
     serve(bus, Addresses.WEBHOOKS_PING, this::ping, consumers, registered);
@@ -95,9 +100,17 @@ final class WebhookService {
     return guard.check(url)
         .map(target -> new Subscription(JobIds.next(), tenant, url, events, (String) description, clock.instant(),
             null, null, null, secret, null, null))
-        .compose(store::create)
+        .compose(this::createWithinLimit)
         .compose(this::afterChange)
         .map(created -> created.toJson().put("secret", secret));
+  }
+
+  private Future<Subscription> createWithinLimit(Subscription subscription) {
+    int limit = config.maxPerTenant();
+    return store.create(subscription, limit).compose(created -> created != null ? Future.succeededFuture(created)
+        : Future.failedFuture(new StagecoachException(ErrorCode.LIMIT_EXCEEDED, "tenant " + subscription.tenant()
+            + " already has " + limit + " webhooks, the most it may have; delete one first",
+            new JsonObject().put("limit", limit))));
   }
 
   /** The event filters: known types, {@code *}, or a prefix wildcard such as {@code job.*} that some type falls under. */
@@ -159,6 +172,18 @@ final class WebhookService {
         .compose(s -> store.rotateSecret(s.id(), secret, previousExpiresAt))
         .compose(WebhookService::found)
         .map(rotated -> rotated.toJson().put("secret", secret));
+  }
+
+  /**
+   * Clears a disabled endpoint's disabled and failing state; its deliveries that failed meanwhile
+   * stay failed (redelivery sends them). Events published from the answer on reach it.
+   */
+  private Future<JsonObject> enable(JsonObject request) {
+    return visible(request)
+        .compose(s -> store.enable(s.id()))
+        .compose(WebhookService::found)
+        .compose(this::afterChange)
+        .map(Subscription::toJson);
   }
 
   private Future<JsonObject> deliveries(JsonObject request) {

@@ -18,8 +18,12 @@ import java.util.function.Function;
  */
 public interface WebhookStore {
 
-  /** Stores a new subscription; answers it. */
-  Future<Subscription> create(Subscription subscription);
+  /**
+   * Stores a new subscription unless its tenant already has {@code maxPerTenant} (disabled ones
+   * count); answers it, or null when the tenant is at its limit. The count and the insert are one
+   * step, so creates racing each other (in any process) cannot pass the limit.
+   */
+  Future<Subscription> create(Subscription subscription, int maxPerTenant);
 
   /** The subscription with {@code id}, or null. */
   Future<Subscription> get(String id);
@@ -47,6 +51,12 @@ public interface WebhookStore {
 
   /** Stops deliveries to the subscription; true if this call disabled it (false if it already was, or is gone). */
   Future<Boolean> disable(String id, Instant at, String reason);
+
+  /**
+   * Makes a disabled subscription active again, clearing {@code disabledAt}, {@code disabledReason}
+   * and {@code failingSince}; an active one is left as it is. Answers the subscription, or null if gone.
+   */
+  Future<Subscription> enable(String id);
 
   /** Stores new pending deliveries (their ids are new). */
   Future<Void> enqueue(List<Delivery> deliveries);
@@ -79,6 +89,13 @@ public interface WebhookStore {
    * due again at {@code nextAttemptAt} if still pending. Nothing happens if the delivery is gone.
    */
   Future<Void> recordAttempt(String deliveryId, Attempt attempt, DeliveryStatus status, Instant nextAttemptAt);
+
+  /**
+   * Deletes up to {@code limit} deliveries that finished (succeeded or failed) before
+   * {@code finishedBefore}, with their attempts; answers how many. A pending delivery is never
+   * deleted, however old. On PostgreSQL, processes pruning at once skip each other's rows.
+   */
+  Future<Integer> pruneDeliveries(Instant finishedBefore, int limit);
 
   /** Frees connections; nothing for a store in memory. */
   default Future<Void> close() {

@@ -86,7 +86,7 @@ class OutboxCrashTest {
           // The subscription exists before the engine starts: it wants every job event of tenant "default".
           return PgWebhookStore.create(vertx, schema.uri(), Clock.systemUTC()).compose(store -> store.create(
                   new Subscription(JobIds.next(), "default", receiver.url(), List.of("job.*"), null,
-                      Clock.systemUTC().instant(), null, null, null, secret, null, null))
+                      Clock.systemUTC().instant(), null, null, null, secret, null, null), 1)
               .eventually(store::close));
         })
         .compose(subscription -> PgConnection.connect(vertx, PgPools.connectOptions(schema.uri(), "outbox-crash-test")))

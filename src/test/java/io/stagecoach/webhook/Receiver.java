@@ -4,8 +4,10 @@ import com.standardwebhooks.Webhook;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.SelfSignedCertificate;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,8 +15,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
 
 /**
- * A real webhook receiver for tests: an HTTP server on a free port that records every request and
- * answers as its behaviour says (by default {@code 204}).
+ * A real webhook receiver for tests: an HTTP (or HTTPS) server on a free port that records every
+ * request and answers as its behaviour says (by default {@code 204}).
  */
 final class Receiver {
   /** One request as it arrived. */
@@ -50,10 +52,21 @@ final class Receiver {
   private final List<Received> received = new CopyOnWriteArrayList<>();
   private volatile BiConsumer<Integer, HttpServerRequest> behaviour = (i, request) -> request.response().setStatusCode(204).end();
   private HttpServer server;
+  private String scheme;
 
   static Future<Receiver> start(Vertx vertx) {
+    return start(vertx, new HttpServerOptions(), "http");
+  }
+
+  /** A receiver on HTTPS, presenting {@code certificate}. */
+  static Future<Receiver> startHttps(Vertx vertx, SelfSignedCertificate certificate) {
+    return start(vertx, new HttpServerOptions().setSsl(true).setKeyCertOptions(certificate.keyCertOptions()), "https");
+  }
+
+  private static Future<Receiver> start(Vertx vertx, HttpServerOptions options, String scheme) {
     Receiver receiver = new Receiver();
-    return vertx.createHttpServer()
+    receiver.scheme = scheme;
+    return vertx.createHttpServer(options)
         .requestHandler(receiver::handle)
         .listen(0, "127.0.0.1")
         .map(server -> {
@@ -106,12 +119,12 @@ final class Receiver {
   }
 
   String url() {
-    return "http://127.0.0.1:" + port() + "/hooks";
+    return scheme + "://127.0.0.1:" + port() + "/hooks";
   }
 
   /** The same server through the name {@code localhost}. */
   String localhostUrl() {
-    return "http://localhost:" + port() + "/hooks";
+    return scheme + "://localhost:" + port() + "/hooks";
   }
 
   Future<Void> stop() {

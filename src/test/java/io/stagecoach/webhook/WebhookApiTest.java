@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.stagecoach.api.ApiVerticle;
+import io.stagecoach.job.JobIds;
+import io.stagecoach.runner.JobTypeRegistry;
 import io.stagecoach.testing.TestEngine;
 import io.stagecoach.testing.Tokens;
 import io.vertx.core.Future;
@@ -18,6 +20,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,15 +33,19 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class WebhookApiTest {
   private static final String ACME_ADMIN = Tokens.aToken().subject("ann").tenant("acme").roles("admin").sign();
   private static final String GLOBEX_ADMIN = Tokens.aToken().subject("gus").tenant("globex").roles("admin").sign();
+  private static final String INITECH_ADMIN = Tokens.of("initech", "admin");
   private static final String ACME_SUBMITTER = Tokens.of("acme", "submitter");
   private static final String ACME_VIEWER = Tokens.of("acme", "viewer");
   private static final String OPERATOR = Tokens.of("ops", "operator");
   private static final String URL = "https://93.184.216.34/hooks";
+  /** webhooks.maxPerTenant of this engine: more than any tenant but initech uses here. */
+  private static final int MAX_PER_TENANT = 5;
   private static TestEngine engine;
 
   @BeforeAll
   static void start(Vertx vertx, VertxTestContext test) {
-    TestEngine.start(vertx).onComplete(test.succeeding(started -> {
+    JsonObject limited = new JsonObject().put("webhooks", new JsonObject().put("maxPerTenant", MAX_PER_TENANT));
+    TestEngine.start(vertx, limited, new JobTypeRegistry()).onComplete(test.succeeding(started -> {
       engine = started;
       test.completeNow();
     }));
@@ -109,10 +116,11 @@ class WebhookApiTest {
           return Future.all(List.of(
               call(ACME_VIEWER, HttpMethod.GET, "/webhooks", null),
               call(ACME_SUBMITTER, HttpMethod.POST, "/webhooks", subscription(URL, "job.*")),
-              call(ACME_SUBMITTER, HttpMethod.GET, "/webhooks/" + id[0], null)));
+              call(ACME_SUBMITTER, HttpMethod.GET, "/webhooks/" + id[0], null),
+              call(ACME_VIEWER, HttpMethod.POST, "/webhooks/" + id[0] + "/enable", null)));
         })
         .compose(forbidden -> {
-          for (int i = 0; i < 3; i++) {
+          for (int i = 0; i < 4; i++) {
             HttpResponse<Buffer> r = forbidden.resultAt(i);
             assertEquals(403, r.statusCode(), r.bodyAsString());
             assertEquals("forbidden", r.bodyAsJsonObject().getJsonObject("error").getString("code"));
@@ -122,12 +130,13 @@ class WebhookApiTest {
               call(GLOBEX_ADMIN, HttpMethod.GET, w, null),
               call(GLOBEX_ADMIN, HttpMethod.DELETE, w, null),
               call(GLOBEX_ADMIN, HttpMethod.POST, w + "/rotate-secret", null),
+              call(GLOBEX_ADMIN, HttpMethod.POST, w + "/enable", null),
               call(GLOBEX_ADMIN, HttpMethod.GET, w + "/deliveries", null),
               call(GLOBEX_ADMIN, HttpMethod.POST, w + "/ping", null),
               call(GLOBEX_ADMIN, HttpMethod.POST, w + "/deliveries/" + id[0] + "/redeliver", null)));
         })
         .compose(hidden -> {
-          for (int i = 0; i < 6; i++) {
+          for (int i = 0; i < 7; i++) {
             HttpResponse<Buffer> r = hidden.resultAt(i);
             assertEquals(404, r.statusCode(), r.bodyAsString());
             assertEquals("not_found", r.bodyAsJsonObject().getJsonObject("error").getString("code"));
@@ -187,6 +196,74 @@ class WebhookApiTest {
             assertEquals(400, r.statusCode(), bad.get(i) + " → " + r.bodyAsString());
             assertEquals("invalid_input", r.bodyAsJsonObject().getJsonObject("error").getString("code"), r.bodyAsString());
           }
+          test.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName("enabling an active webhook is a no-op 200 answering it, audited as webhook.enable; an unknown id is 404")
+  void enableActive(VertxTestContext test) {
+    String[] id = new String[1];
+    call(ACME_ADMIN, HttpMethod.POST, "/webhooks", subscription(URL, "job.*"))
+        .compose(created -> {
+          id[0] = created.bodyAsJsonObject().getString("id");
+          return call(ACME_ADMIN, HttpMethod.POST, "/webhooks/" + id[0] + "/enable", null);
+        })
+        .compose(enabled -> {
+          assertEquals(200, enabled.statusCode(), enabled.bodyAsString());
+          JsonObject body = enabled.bodyAsJsonObject();
+          assertEquals(id[0], body.getString("id"));
+          assertFalse(body.getBoolean("disabled"));
+          assertNull(body.getValue("secret"));
+          return call(ACME_ADMIN, HttpMethod.POST, "/webhooks/" + JobIds.next() + "/enable", null);
+        })
+        .compose(unknown -> {
+          assertEquals(404, unknown.statusCode());
+          assertEquals("not_found", unknown.bodyAsJsonObject().getJsonObject("error").getString("code"));
+          return call(ACME_ADMIN, HttpMethod.GET, "/audit?limit=500", null);
+        })
+        .onComplete(test.succeeding(audit -> test.verify(() -> {
+          JsonObject entry = audit.bodyAsJsonObject().getJsonArray("items").stream().map(e -> (JsonObject) e)
+              .filter(e -> "webhook.enable".equals(e.getString("action")) && id[0].equals(e.getString("target")))
+              .findFirst().orElseThrow();
+          assertEquals("ann", entry.getString("actor"));
+          assertEquals("acme", entry.getString("tenant"));
+          assertFalse(entry.getJsonObject("before").getBoolean("disabled"));
+          assertFalse(entry.getJsonObject("after").getBoolean("disabled"));
+          test.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName("a tenant at webhooks.maxPerTenant gets 409 limit_exceeded; deleting one makes room; other tenants are not held back")
+  void limitPerTenant(VertxTestContext test) {
+    List<Future<HttpResponse<Buffer>>> filling = new ArrayList<>();
+    for (int i = 0; i < MAX_PER_TENANT; i++) {
+      filling.add(call(INITECH_ADMIN, HttpMethod.POST, "/webhooks", subscription(URL, "job.*")));
+    }
+    String[] first = new String[1];
+    Future.all(filling)
+        .compose(filled -> {
+          for (Future<HttpResponse<Buffer>> created : filling) {
+            assertEquals(201, created.result().statusCode(), created.result().bodyAsString());
+          }
+          first[0] = filling.get(0).result().bodyAsJsonObject().getString("id");
+          return call(INITECH_ADMIN, HttpMethod.POST, "/webhooks", subscription(URL, "job.*"));
+        })
+        .compose(refused -> {
+          assertEquals(409, refused.statusCode(), refused.bodyAsString());
+          JsonObject error = refused.bodyAsJsonObject().getJsonObject("error");
+          assertEquals("limit_exceeded", error.getString("code"));
+          assertEquals(MAX_PER_TENANT, error.getJsonObject("details").getInteger("limit"));
+          return call(GLOBEX_ADMIN, HttpMethod.POST, "/webhooks", subscription(URL, "job.*"));
+        })
+        .compose(elsewhere -> {
+          assertEquals(201, elsewhere.statusCode());
+          return call(INITECH_ADMIN, HttpMethod.DELETE, "/webhooks/" + first[0], null);
+        })
+        .compose(deleted -> call(INITECH_ADMIN, HttpMethod.POST, "/webhooks", subscription(URL, "job.*")))
+        .onComplete(test.succeeding(again -> test.verify(() -> {
+          assertEquals(201, again.statusCode(), again.bodyAsString());
           test.completeNow();
         })));
   }

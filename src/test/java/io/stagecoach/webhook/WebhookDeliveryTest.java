@@ -3,6 +3,7 @@ package io.stagecoach.webhook;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -268,6 +269,53 @@ class WebhookDeliveryTest {
   }
 
   @Test
+  @DisplayName("an endpoint disabled by 410 Gone and enabled again gets the next job's events; the failed delivery is not resent")
+  void enableAfterGone(Vertx vertx, VertxTestContext test) {
+    Receiver[] receiver = new Receiver[1];
+    String[] secret = new String[1];
+    String[] webhookId = new String[1];
+    String[] nextJob = new String[1];
+    Receiver.start(vertx)
+        .compose(r -> {
+          receiver[0] = r.answering((i, request) -> request.response().setStatusCode(i == 0 ? 410 : 204).end());
+          return start(vertx, new JsonObject());
+        })
+        .compose(e -> subscribe(receiver[0].url(), "job.succeeded"))
+        .compose(subscription -> {
+          secret[0] = subscription.getString("secret");
+          webhookId[0] = subscription.getString("id");
+          return submit("demo.noop", new JsonObject());
+        })
+        .compose(id -> Await.until(vertx, () -> engine.http.get(ApiVerticle.BASE + "/webhooks/" + webhookId[0]).send()
+            .map(HttpResponse::bodyAsJsonObject), w -> w.getBoolean("disabled")))
+        .compose(disabled -> engine.http.post(ApiVerticle.BASE + "/webhooks/" + webhookId[0] + "/enable").send())
+        .compose(enabled -> {
+          assertEquals(200, enabled.statusCode(), enabled.bodyAsString());
+          JsonObject webhook = enabled.bodyAsJsonObject();
+          assertFalse(webhook.getBoolean("disabled"));
+          assertNull(webhook.getString("disabledReason"));
+          assertNull(webhook.getString("failingSince"));
+          return submit("demo.noop", new JsonObject());
+        })
+        .compose(id -> {
+          nextJob[0] = id;
+          return Await.until(vertx, () -> deliveries(webhookId[0]),
+              items -> items.size() == 2 && "succeeded".equals(items.getJsonObject(0).getString("status")));
+        })
+        .onComplete(test.succeeding(items -> test.verify(() -> {
+          assertEquals("failed", items.getJsonObject(1).getString("status"), "the delivery that met 410 stays failed");
+          assertEquals(1, items.getJsonObject(1).getInteger("attemptCount"));
+          List<Receiver.Received> received = receiver[0].received();
+          assertEquals(2, received.size(), "the 410'd event once, then the next job's");
+          Receiver.Received next = received.get(1);
+          next.verify(secret[0]);
+          assertEquals(nextJob[0], next.event().getJsonObject("data").getString("id"));
+          receiver[0].stop();
+          test.completeNow();
+        })));
+  }
+
+  @Test
   @DisplayName("an endpoint failing for longer than disableAfter is disabled")
   void failingTooLongDisables(Vertx vertx, VertxTestContext test) {
     Receiver[] receiver = new Receiver[1];
@@ -386,7 +434,7 @@ class WebhookDeliveryTest {
       Subscription s = new Subscription(JobIds.next(), "acme", receiver.url(), List.of("job.*"), null, clock.instant(),
           null, null, null, secret, null, null);
       Delivery kept = Delivery.pending(JobIds.next(), s, "evt-kept", "job.failed", body, clock.instant(), clock.instant());
-      return store.create(s)
+      return store.create(s, config.maxPerTenant())
           .compose(v -> store.enqueue(List.of(kept)))
           .compose(v -> vertx.deployVerticle(new WebhookDispatcherVerticle(config, store, clock, new WebhookInterest(store))))
           .compose(id -> Await.until(vertx, () -> Future.succeededFuture(receiver.received()), l -> !l.isEmpty()))

@@ -2,6 +2,7 @@ package io.stagecoach.webhook;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -40,6 +41,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(VertxExtension.class)
 public abstract class WebhookStoreContract {
   private static final Duration LEASE = Duration.ofSeconds(30);
+  private static final int UNLIMITED = Integer.MAX_VALUE;
   /** A body as a receiver must see it: spacing, key order and non-ASCII text kept byte for byte. */
   private static final String BODY = "{\"id\":\"e1\",  \"type\":\"job.failed\",\"z\":1,\"a\":\"é ✓\"}";
 
@@ -71,6 +73,11 @@ public abstract class WebhookStoreContract {
         clock.instant(), null, null, null, Signer.newSecret(), null, null);
   }
 
+  /** Creates {@code s} in {@link #store}, far from any limit. */
+  private Future<Subscription> create(Subscription s) {
+    return store.create(s, UNLIMITED);
+  }
+
   private Delivery aDelivery(Subscription to, Instant dueAt) {
     return Delivery.pending(JobIds.next(), to, JobIds.random(), "job.failed", BODY, clock.instant(), dueAt);
   }
@@ -79,7 +86,7 @@ public abstract class WebhookStoreContract {
   @DisplayName("a subscription reads back as it was created, and an unknown id reads as null")
   void roundTrip(VertxTestContext test) {
     Subscription s = aSubscription("acme", "job.failed", "job.*", "alert.raised");
-    store.create(s)
+    create(s)
         .compose(created -> store.get(s.id()))
         .compose(read -> {
           assertEquals(s, read);
@@ -100,7 +107,7 @@ public abstract class WebhookStoreContract {
     for (int i = 0; i < 5; i++) {
       Subscription s = aSubscription("acme", "job.*");
       acme.add(s);
-      chain = chain.compose(v -> store.create(s)).compose(v -> store.create(aSubscription("other", "job.*"))).mapEmpty();
+      chain = chain.compose(v -> create(s)).compose(v -> create(aSubscription("other", "job.*"))).mapEmpty();
     }
     chain.compose(v -> store.list("acme", null, 3))
         .compose(first -> {
@@ -125,7 +132,7 @@ public abstract class WebhookStoreContract {
     Subscription on = aSubscription("acme", "job.*");
     Subscription off = aSubscription("acme", "job.*");
     Subscription elsewhere = aSubscription("other", "job.*");
-    Future.all(store.create(on), store.create(off), store.create(elsewhere))
+    Future.all(create(on), create(off), create(elsewhere))
         .compose(v -> store.disable(off.id(), clock.instant(), "410 Gone"))
         .compose(v -> store.active("acme"))
         .onComplete(test.succeeding(active -> test.verify(() -> {
@@ -140,7 +147,7 @@ public abstract class WebhookStoreContract {
     Subscription s = aSubscription("acme", "job.*");
     String next = Signer.newSecret();
     Instant expires = clock.instant().plus(Duration.ofHours(24));
-    store.create(s)
+    create(s)
         .compose(v -> store.rotateSecret(s.id(), next, expires))
         .compose(rotated -> {
           assertEquals(next, rotated.secret());
@@ -164,7 +171,7 @@ public abstract class WebhookStoreContract {
   void health(VertxTestContext test) {
     Subscription s = aSubscription("acme", "job.*");
     Instant first = clock.instant();
-    store.create(s)
+    create(s)
         .compose(v -> store.markFailing(s.id(), first))
         .compose(v -> store.markFailing(s.id(), clock.advance(Duration.ofMinutes(5))))
         .compose(v -> store.get(s.id()))
@@ -201,7 +208,7 @@ public abstract class WebhookStoreContract {
     Delivery later = aDelivery(s, now.plusSeconds(60));
     Delivery dueSecond = aDelivery(s, now.minusSeconds(1));
     Delivery dueFirst = aDelivery(s, now.minusSeconds(5));
-    store.create(s)
+    create(s)
         .compose(v -> store.enqueue(List.of(later, dueSecond, dueFirst)))
         .compose(v -> store.claimDue(now, now.plus(LEASE), 10))
         .compose(claimed -> {
@@ -231,7 +238,7 @@ public abstract class WebhookStoreContract {
     Attempt failed = new Attempt(1, now, 500, 12, "HTTP 500", "93.184.216.34:443", "oops");
     Attempt refused = new Attempt(2, now.plusSeconds(5), null, 3, "connection refused", "93.184.216.34:443", null);
     Attempt ok = new Attempt(3, now.plusSeconds(10), 204, 7, null, "93.184.216.34:443", "");
-    store.create(s)
+    create(s)
         .compose(v -> store.enqueue(List.of(d)))
         .compose(v -> store.enqueue(List.of(newer)))
         .compose(v -> store.recordAttempt(d.id(), failed, DeliveryStatus.PENDING, now.plusSeconds(5)))
@@ -269,7 +276,7 @@ public abstract class WebhookStoreContract {
     Subscription s = aSubscription("acme", "job.*");
     Instant now = clock.instant();
     Delivery d = aDelivery(s, now);
-    store.create(s)
+    create(s)
         .compose(v -> store.enqueue(List.of(d)))
         .compose(v -> store.recordAttempt(d.id(), null, DeliveryStatus.FAILED, null))
         .compose(v -> store.delivery(d.id()))
@@ -290,7 +297,7 @@ public abstract class WebhookStoreContract {
   void delete(VertxTestContext test) {
     Subscription s = aSubscription("acme", "job.*");
     Delivery d = aDelivery(s, clock.instant());
-    store.create(s)
+    create(s)
         .compose(v -> store.enqueue(List.of(d)))
         .compose(v -> store.delete(s.id()))
         .compose(deleted -> {
@@ -308,6 +315,129 @@ public abstract class WebhookStoreContract {
         .compose(v -> store.claimDue(clock.instant(), clock.instant().plus(LEASE), 10))
         .onComplete(test.succeeding(claimed -> test.verify(() -> {
           assertEquals(List.of(), claimed);
+          test.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName("create stops at the tenant's limit, disabled subscriptions included; other tenants and freed places are unaffected")
+  void limitPerTenant(VertxTestContext test) {
+    Subscription first = aSubscription("acme", "job.*");
+    Subscription second = aSubscription("acme", "job.*");
+    Subscription third = aSubscription("acme", "job.*");
+    store.create(first, 2)
+        .compose(v -> store.create(second, 2))
+        .compose(v -> store.disable(second.id(), clock.instant(), "410 Gone"))
+        .compose(v -> store.create(third, 2))
+        .compose(refused -> {
+          assertNull(refused, "a disabled subscription still takes a place");
+          return store.create(aSubscription("other", "job.*"), 2);
+        })
+        .compose(elsewhere -> {
+          assertNotNull(elsewhere, "the limit is per tenant");
+          return store.delete(first.id());
+        })
+        .compose(v -> store.create(third, 2))
+        .compose(created -> {
+          assertEquals(third, created);
+          return store.list("acme", null, 10);
+        })
+        .onComplete(test.succeeding(acme -> test.verify(() -> {
+          assertEquals(List.of(second.id(), third.id()), acme.items().stream().map(Subscription::id).toList());
+          test.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName("creates racing each other stop at the limit all the same")
+  void limitUnderRace(VertxTestContext test) {
+    List<Future<Subscription>> racing = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      racing.add(store.create(aSubscription("acme", "job.*"), 3));
+    }
+    Future.all(racing)
+        .compose(v -> store.list("acme", null, 100))
+        .onComplete(test.succeeding(acme -> test.verify(() -> {
+          assertEquals(3, racing.stream().filter(f -> f.result() != null).count());
+          assertEquals(3, acme.items().size());
+          test.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName("enable clears a disabled subscription's disabled and failing state; an active one is left as it is; a missing one is null")
+  void enable(VertxTestContext test) {
+    Subscription gone = aSubscription("acme", "job.*");
+    Subscription failing = aSubscription("acme", "job.*");
+    Instant since = clock.instant();
+    create(gone)
+        .compose(v -> create(failing))
+        .compose(v -> store.markFailing(gone.id(), since))
+        .compose(v -> store.disable(gone.id(), clock.advance(Duration.ofDays(5)), "failing for too long"))
+        .compose(v -> store.enable(gone.id()))
+        .compose(enabled -> {
+          assertEquals(gone, enabled, "as it was created: not disabled, no reason, not failing");
+          return store.get(gone.id());
+        })
+        .compose(read -> {
+          assertEquals(gone, read);
+          return store.active("acme");
+        })
+        .compose(active -> {
+          assertEquals(List.of(gone.id(), failing.id()), active.stream().map(Subscription::id).toList());
+          return store.markFailing(failing.id(), since).compose(v -> store.enable(failing.id()));
+        })
+        .compose(untouched -> {
+          assertFalse(untouched.isDisabled());
+          assertEquals(since, untouched.failingSince(), "an active endpoint keeps counting towards disableAfter");
+          return store.enable(JobIds.next());
+        })
+        .onComplete(test.succeeding(missing -> test.verify(() -> {
+          assertNull(missing);
+          test.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName("pruneDeliveries deletes finished deliveries older than the cutoff, a batch at a time; never a pending one or a recent one")
+  void pruneDeliveries(VertxTestContext test) {
+    Subscription s = aSubscription("acme", "job.*");
+    Instant start = clock.instant();
+    Delivery succeeded = aDelivery(s, start);
+    Delivery failed = aDelivery(s, start);
+    Delivery pending = aDelivery(s, start);
+    Delivery recent = aDelivery(s, start);
+    Attempt ok = new Attempt(1, start, 204, 5, null, "93.184.216.34:443", "");
+    Attempt refused = new Attempt(1, start, null, 3, "connection refused", "93.184.216.34:443", null);
+    Instant[] cutoff = new Instant[1];
+    create(s)
+        .compose(v -> store.enqueue(List.of(succeeded, failed, pending, recent)))
+        .compose(v -> store.recordAttempt(succeeded.id(), ok, DeliveryStatus.SUCCEEDED, null))
+        .compose(v -> store.recordAttempt(failed.id(), refused, DeliveryStatus.FAILED, null))
+        .compose(v -> store.recordAttempt(pending.id(), refused, DeliveryStatus.PENDING, start.plusSeconds(5)))
+        .compose(v -> {
+          cutoff[0] = clock.advance(Duration.ofDays(8)).minus(Duration.ofDays(7));
+          return store.recordAttempt(recent.id(), ok, DeliveryStatus.SUCCEEDED, null);
+        })
+        .compose(v -> store.pruneDeliveries(cutoff[0], 1))
+        .compose(first -> {
+          assertEquals(1, first, "at most the limit");
+          return store.pruneDeliveries(cutoff[0], 10);
+        })
+        .compose(second -> {
+          assertEquals(1, second);
+          return store.pruneDeliveries(cutoff[0], 10);
+        })
+        .compose(none -> {
+          assertEquals(0, none);
+          return Future.all(store.delivery(succeeded.id()), store.delivery(failed.id()), store.deliveries(s.id(), null, 10));
+        })
+        .onComplete(test.succeeding(after -> test.verify(() -> {
+          assertNull(after.resultAt(0));
+          assertNull(after.resultAt(1));
+          Page<Delivery> left = after.resultAt(2);
+          assertEquals(List.of(recent.id(), pending.id()), left.items().stream().map(Delivery::id).toList());
+          assertEquals(List.of(refused), left.items().get(1).log(), "a pending delivery keeps its attempts");
           test.completeNow();
         })));
   }
@@ -335,14 +465,16 @@ public abstract class WebhookStoreContract {
   @Test
   @DisplayName("relay: takes subscribed events oldest first, stores their deliveries, and leaves the outbox empty")
   void relay(Vertx vertx, VertxTestContext test) {
-    JobEvents events = new JobEvents(vertx.eventBus(), clock, (tenant, type) -> type != EventType.JOB_STARTED);
+    JobEvents events = new JobEvents(vertx.eventBus(), clock,
+        (tenant, type) -> type != EventType.JOB_STARTED && type != EventType.JOB_PROGRESS);
     Job job = Jobs.aQueuedJob(clock);
     Event queued = events.of(EventType.JOB_QUEUED, job);
     Event started = events.of(EventType.JOB_STARTED, job);  // not subscribed: never recorded
+    Event progress = events.of(EventType.JOB_PROGRESS, job);  // nor this
     Event succeeded = events.of(EventType.JOB_SUCCEEDED, job);
     Subscription s = aSubscription(Jobs.TENANT, "job.*");
-    store.create(s)
-        .compose(v -> announce(vertx, List.of(queued, started, succeeded)))
+    create(s)
+        .compose(v -> announce(vertx, List.of(queued, started, progress, succeeded)))
         .compose(v -> relayAll(s, 1))
         .compose(first -> {
           assertEquals(List.of(queued.id()), first.stream().map(OutboxEntry::eventId).toList());
@@ -375,7 +507,7 @@ public abstract class WebhookStoreContract {
     Event queued = events.of(EventType.JOB_QUEUED, job);
     Event failed = events.of(EventType.JOB_FAILED, job);
     Subscription s = aSubscription(Jobs.TENANT, "job.*");
-    store.create(s)
+    create(s)
         .compose(v -> announce(vertx, List.of(queued, failed)))
         .compose(v -> store.relay(10, taken -> Future.failedFuture(new IllegalStateException("fan-out broke"))))
         .transform(ar -> {
@@ -401,7 +533,7 @@ public abstract class WebhookStoreContract {
     Event stage2 = events.of(EventType.JOB_STAGE_FINISHED, job);
     Event progress3 = events.of(EventType.JOB_PROGRESS, job);
     Subscription s = aSubscription(Jobs.TENANT, "job.*");
-    store.create(s)
+    create(s)
         .compose(v -> announce(vertx, List.of(progress1, stage1)))
         .compose(v -> announce(vertx, List.of(otherProgress, progress2, stage2)))
         .compose(v -> announce(vertx, List.of(progress3)))

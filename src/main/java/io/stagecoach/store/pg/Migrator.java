@@ -40,7 +40,8 @@ public final class Migrator {
       "V002__finished_jobs_index.sql",
       "V003__webhooks.sql",
       "V004__alerts_audit.sql",
-      "V005__outbox.sql");
+      "V005__outbox.sql",
+      "V006__webhook_delivery_retention.sql");
 
   static final String RESOURCE_DIR = "db/migration/";
 

@@ -64,12 +64,16 @@ public final class PgWebhookStore implements WebhookStore {
   }
 
   @Override
-  public Future<Subscription> create(Subscription s) {
+  public Future<Subscription> create(Subscription s, int maxPerTenant) {
     Tuple params = Tuple.of(UUID.fromString(s.id()), s.tenant(), s.url(), new JsonArray(s.events()), s.description(),
         PgValues.timestamp(s.createdAt()))
         .addValue(PgValues.timestamp(s.disabledAt())).addValue(s.disabledReason()).addValue(PgValues.timestamp(s.failingSince()))
-        .addValue(s.secret()).addValue(s.previousSecret()).addValue(PgValues.timestamp(s.previousSecretExpiresAt()));
-    return query(WebhookQueries.INSERT_SUBSCRIPTION, params).map(rows -> s);
+        .addValue(s.secret()).addValue(s.previousSecret()).addValue(PgValues.timestamp(s.previousSecretExpiresAt()))
+        .addValue(maxPerTenant);
+    return pool.withTransaction(conn -> conn.preparedQuery(WebhookQueries.LOCK_TENANT).execute(Tuple.of(s.tenant()))
+            .compose(locked -> conn.preparedQuery(WebhookQueries.INSERT_SUBSCRIPTION).execute(params)))
+        .recover(PgFailures::translate)
+        .map(rows -> rows.rowCount() == 1 ? s : null);
   }
 
   @Override
@@ -119,6 +123,11 @@ public final class PgWebhookStore implements WebhookStore {
   @Override
   public Future<Boolean> disable(String id, Instant at, String reason) {
     return query(WebhookQueries.DISABLE, Tuple.of(PgValues.uuid(id), PgValues.timestamp(at), reason)).map(rows -> rows.rowCount() > 0);
+  }
+
+  @Override
+  public Future<Subscription> enable(String id) {
+    return query(WebhookQueries.ENABLE, Tuple.of(PgValues.uuid(id))).map(PgWebhookStore::firstSubscription);
   }
 
   @Override
@@ -216,6 +225,11 @@ public final class PgWebhookStore implements WebhookStore {
               attempt.latencyMs(), attempt.error(), attempt.address(), attempt.response()));
       return logged.compose(v -> conn.preparedQuery(WebhookQueries.SETTLE_DELIVERY).execute(settle));
     }).recover(PgFailures::translate).mapEmpty();
+  }
+
+  @Override
+  public Future<Integer> pruneDeliveries(Instant finishedBefore, int limit) {
+    return query(WebhookQueries.PRUNE_DELIVERIES, Tuple.of(PgValues.timestamp(finishedBefore), limit)).map(RowSet::rowCount);
   }
 
   // ---- rows ------------------------------------------------------------------------------------

@@ -9,10 +9,21 @@ final class WebhookQueries {
       id, tenant, url, events, description, created_at, disabled_at, disabled_reason, failing_since,
       secret, previous_secret, previous_secret_expires_at""";
 
+  /**
+   * Held until the transaction ends: creates for one tenant ($1) queue here, so that each counts
+   * the ones committed before it. Two-key form (1466262120 is "Webh" in ASCII), apart from the
+   * migrator's one-key lock.
+   */
+  static final String LOCK_TENANT = """
+      SELECT pg_advisory_xact_lock(1466262120, hashtext($1))
+      """;
+
+  /** Inserts nothing when tenant $2 already has $13 subscriptions. */
   static final String INSERT_SUBSCRIPTION = """
       INSERT INTO stagecoach_webhooks (id, tenant, url, events, description, created_at, disabled_at, disabled_reason,
         failing_since, secret, previous_secret, previous_secret_expires_at)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+      SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12
+       WHERE (SELECT count(*) FROM stagecoach_webhooks WHERE tenant = $2) < $13::int
       """;
 
   static final String GET_SUBSCRIPTION = "SELECT " + SUBSCRIPTION_COLUMNS + " FROM stagecoach_webhooks WHERE id = $1";
@@ -50,6 +61,14 @@ final class WebhookQueries {
   static final String DISABLE = """
       UPDATE stagecoach_webhooks SET disabled_at = $2, disabled_reason = $3 WHERE id = $1 AND disabled_at IS NULL
       """;
+
+  /** Leaves an active subscription as it is: its failingSince still counts towards disabling it. */
+  static final String ENABLE = """
+      UPDATE stagecoach_webhooks
+         SET disabled_at = NULL, disabled_reason = NULL,
+             failing_since = CASE WHEN disabled_at IS NULL THEN failing_since END
+       WHERE id = $1
+      RETURNING""" + " " + SUBSCRIPTION_COLUMNS;
 
   static final String DELIVERY_COLUMNS = """
       id, webhook_id, tenant, event_id, event_type, body, status, attempts, next_attempt_at, created_at, finished_at""";
@@ -111,6 +130,16 @@ final class WebhookQueries {
       UPDATE stagecoach_webhook_deliveries
          SET attempts = attempts + $2, status = $3, next_attempt_at = $4, finished_at = $5
        WHERE id = $1
+      """;
+
+  /** $1 finished before, $2 limit. Attempts go with their delivery (ON DELETE CASCADE). */
+  static final String PRUNE_DELIVERIES = """
+      DELETE FROM stagecoach_webhook_deliveries WHERE id IN (
+        SELECT id FROM stagecoach_webhook_deliveries
+         WHERE status <> 'pending' AND finished_at < $1
+         ORDER BY finished_at
+         LIMIT $2
+         FOR UPDATE SKIP LOCKED)
       """;
 
   private static String qualified(String alias, String columns) {
