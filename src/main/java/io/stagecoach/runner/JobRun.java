@@ -173,6 +173,9 @@ final class JobRun implements JobReporter {
   // ---- handler -------------------------------------------------------------------------------
 
   private Future<Outcome> runHandler() {
+    if (cancelRequested) {
+      return Future.succeededFuture(Outcome.cancelled()); // cancelled before it started (while prefetched)
+    }
     if (job.attempt() > 1) {
       synchronized (this) {
         job.stages().forEach(Stage::reset);

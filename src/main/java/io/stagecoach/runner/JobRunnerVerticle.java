@@ -22,6 +22,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -31,8 +33,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Claims due jobs and runs them, up to {@code runner.concurrency} at once, and hosts the job
- * service. A runner looks for work when woken (a submission, a freed slot, a lock release) and,
+ * Claims due jobs and runs them, up to {@code runner.concurrency} at once with up to
+ * {@code runner.prefetch} more claimed and ready, and hosts the job service. A runner looks for work when woken (a submission, a freed slot, a lock release) and,
  * as a safety net, every poll interval; it renews the leases of its jobs and re-queues jobs
  * whose runner's lease expired.
  */
@@ -47,6 +49,8 @@ public final class JobRunnerVerticle extends VerticleBase {
   private final Clock clock;
   private final String runnerId = "runner-" + UUID.randomUUID().toString().substring(0, 8);
   private final Map<String, JobRun> runs = new HashMap<>();
+  /** Claimed jobs waiting for a slot (runner.prefetch), in claim order. */
+  private final Map<String, Job> prefetched = new LinkedHashMap<>();
   /** Jobs waiting ({@code onBusy: wait}) for a lock key, to be made due when it is released. */
   private final Map<String, Set<String>> waitingForLock = new HashMap<>();
 
@@ -115,15 +119,40 @@ public final class JobRunnerVerticle extends VerticleBase {
     stopped = true;
     timers.forEach(vertx::cancelTimer);
     runs.values().forEach(run -> run.lose("runner stopping"));
-    return workers.close();
+    return unclaimPrefetched().eventually(workers::close);
+  }
+
+  /** Gives the jobs claimed but never started back to the queue, their attempt not counted. */
+  private Future<Void> unclaimPrefetched() {
+    if (prefetched.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    Instant now = clock.instant();
+    List<JobWrite> writes = prefetched.keySet().stream().map(id -> new JobWrite(id, job -> {
+      if (!job.ownedBy(runnerId) || job.status() != JobStatus.RUNNING) {
+        return false;
+      }
+      job.unclaim(now, now);
+      return true;
+    }, List.of())).toList();
+    prefetched.clear();
+    return store.writeAll(writes)
+        .onFailure(e -> LOG.warn("prefetched jobs could not be given back; their leases will expire", e))
+        .<Void>mapEmpty()
+        .recover(e -> Future.succeededFuture());
   }
 
   // ---- claiming ------------------------------------------------------------------------------
 
-  /** Claims as many due jobs as there are free slots; calls while a claim is in flight coalesce. */
+  /** Room for more claimed jobs: free slots plus the prefetch the runner keeps ready. */
+  private int room() {
+    return config.runner().concurrency() + config.runner().prefetch() - runs.size() - prefetched.size();
+  }
+
+  /** Claims as many due jobs as there is room for; calls while a claim is in flight coalesce. */
   private void claim() {
-    int free = config.runner().concurrency() - runs.size();
-    if (free <= 0 || stopped) {
+    int room = room();
+    if (room <= 0 || stopped) {
       return;
     }
     if (claiming) {
@@ -131,10 +160,11 @@ public final class JobRunnerVerticle extends VerticleBase {
       return;
     }
     claiming = true;
-    store.claimDue(runnerId, free, config.runner().leaseTtl())
+    store.claimDue(runnerId, room, config.runner().leaseTtl())
         .onSuccess(jobs -> {
-          jobs.forEach(this::start);
-          queueDrained = jobs.size() < free;
+          jobs.forEach(job -> prefetched.put(job.id(), job));
+          startPrefetched();
+          queueDrained = jobs.size() < room;
           if (queueDrained) {
             scheduleNextDue();
           } else {
@@ -149,6 +179,16 @@ public final class JobRunnerVerticle extends VerticleBase {
             claim();
           }
         });
+  }
+
+  /** Starts claimed jobs while slots are free. */
+  private void startPrefetched() {
+    Iterator<Job> waiting = prefetched.values().iterator();
+    while (!stopped && runs.size() < config.runner().concurrency() && waiting.hasNext()) {
+      Job job = waiting.next();
+      waiting.remove();
+      start(job, false);
+    }
   }
 
   /** Sets a timer for the earliest delayed job when it is due before the next poll. */
@@ -170,7 +210,7 @@ public final class JobRunnerVerticle extends VerticleBase {
     });
   }
 
-  private void start(Job job) {
+  private void start(Job job, boolean cancelled) {
     JobType type = types.get(job.type());
     if (type == null) {
       // Only a type unregistered since submission gets here; the attempt fails with a clear error.
@@ -178,6 +218,9 @@ public final class JobRunnerVerticle extends VerticleBase {
           new JobFailure("unknown_job_type", "no handler for job type " + ctx.type() + " in this engine", false)));
     }
     JobRun run = new JobRun(deps, type, job);
+    if (cancelled) {
+      run.cancel();
+    }
     runs.put(job.id(), run);
     run.execute().onComplete(ar -> {
       runs.remove(job.id());
@@ -191,16 +234,17 @@ public final class JobRunnerVerticle extends VerticleBase {
   }
 
   /**
-   * A finished job frees a slot. While work is waiting, refill in batches of a quarter of the
-   * slots, so a busy runner claims many jobs per store round trip rather than one. Once the
+   * A finished job frees a slot for a prefetched job. While work is waiting, refill in batches of
+   * a quarter of the slots and prefetch, so a busy runner claims many jobs per store round trip rather than one. Once the
    * queue was found empty, only the next due job matters (the one that just failed may be queued
    * for a retry): a timer for it, and wake-ups, look again.
    */
   private void claimAfterCompletion() {
-    int free = config.runner().concurrency() - runs.size();
+    startPrefetched();
+    int capacity = config.runner().concurrency() + config.runner().prefetch();
     if (queueDrained) {
       scheduleNextDue();
-    } else if (free >= Math.max(1, config.runner().concurrency() / 4)) {
+    } else if (room() >= Math.max(1, capacity / 4)) {
       claim();
     }
   }
@@ -230,10 +274,11 @@ public final class JobRunnerVerticle extends VerticleBase {
   // ---- leases --------------------------------------------------------------------------------
 
   private void renewLeases() {
-    if (runs.isEmpty()) {
+    if (runs.isEmpty() && prefetched.isEmpty()) {
       return;
     }
-    Set<String> ids = Set.copyOf(runs.keySet());
+    Set<String> ids = new LinkedHashSet<>(runs.keySet());
+    ids.addAll(prefetched.keySet());
     store.renewLeases(runnerId, ids, config.runner().leaseTtl())
         .onSuccess(renewed -> {
           Set<String> stillOurs = new LinkedHashSet<>();
@@ -247,6 +292,8 @@ public final class JobRunnerVerticle extends VerticleBase {
             JobRun run = runs.get(id);
             if (run != null && !stillOurs.contains(id)) {
               run.lose("lease lost");
+            } else if (!stillOurs.contains(id)) {
+              prefetched.remove(id);
             }
           }
         })
@@ -287,7 +334,13 @@ public final class JobRunnerVerticle extends VerticleBase {
 
   // ---- messages about running jobs -----------------------------------------------------------
 
+  /** Cancels the attempt; a prefetched job starts at once, cancelled, so that it ends without running. */
   private void cancelRun(String id) {
+    Job waiting = prefetched.remove(id);
+    if (waiting != null) {
+      start(waiting, true);
+      return;
+    }
     JobRun run = runs.get(id);
     if (run != null) {
       run.cancel();
