@@ -78,7 +78,8 @@ public final class Bench {
   /** Enqueues {@code n} jobs with no runner claiming, then times a runner of concurrency C draining them. */
   private JsonObject drain(int n, boolean scale) throws Exception {
     progress("drain: n=%d concurrency=%d", n, options.concurrency());
-    Stagecoach engine = await(Stagecoach.deploy(vertx, config(0), new JobTypeRegistry()));
+    BenchSchema schema = freshSchema();
+    Stagecoach engine = await(Stagecoach.deploy(vertx, config(0, schema), new JobTypeRegistry()));
     try {
       Submitter submitter = submitter(engine);
       long heapBefore = usedHeapAfterGc();
@@ -91,7 +92,8 @@ public final class Bench {
       Completions completions = await(onContext(context, () -> Completions.listen(vertx, false)));
       long t1 = System.nanoTime();
       Future<Void> done = onContext(context, () -> completions.count(n));
-      await(engine.addRunner(engine.config().runner().withConcurrency(options.concurrency())));
+      await(engine.addRunner(engine.config().runner().withConcurrency(options.concurrency())
+          .withPrefetch(options.prefetch())));
       await(done);
       double seconds = (System.nanoTime() - t1) / 1e9;
       await(completions.close());
@@ -100,19 +102,22 @@ public final class Bench {
           .put("workload", scale ? "scale" : "drain")
           .put("n", n)
           .put("concurrency", options.concurrency())
+          .put("prefetch", options.prefetch())
           .put("seconds", round(seconds, 3))
           .put("jobs_per_s", Math.round(n / seconds))
           .put("enqueue_per_s", Math.round(n / enqueueSeconds));
       return scale ? line.put("heap_bytes_per_job", heapPerJob) : line;
     } finally {
       await(engine.stop());
+      dropSchema(schema);
     }
   }
 
   /** Submits one job, waits for its job.succeeded event, M times after a warm-up; p50 and p99. */
   private JsonObject latency() throws Exception {
     progress("latency: %d samples after %d warm-up", options.samples(), WARM_UP);
-    Stagecoach engine = await(Stagecoach.deploy(vertx, config(options.concurrency()), new JobTypeRegistry()));
+    BenchSchema schema = freshSchema();
+    Stagecoach engine = await(Stagecoach.deploy(vertx, config(options.concurrency(), schema), new JobTypeRegistry()));
     try {
       Submitter submitter = submitter(engine);
       Context context = vertx.getOrCreateContext();
@@ -135,15 +140,27 @@ public final class Bench {
           .put("p99_ms", round(percentile(ms, 0.99), 3));
     } finally {
       await(engine.stop());
+      dropSchema(schema);
     }
   }
 
-  private StagecoachConfig config(int concurrency) {
+  /** A new empty schema on PostgreSQL; null for the memory store. */
+  private BenchSchema freshSchema() throws Exception {
+    return "postgres".equals(options.store()) ? await(BenchSchema.create(vertx, options.pgUri())) : null;
+  }
+
+  private void dropSchema(BenchSchema schema) throws Exception {
+    if (schema != null) {
+      await(schema.drop(vertx));
+    }
+  }
+
+  private StagecoachConfig config(int concurrency, BenchSchema schema) {
     JsonObject json = new JsonObject()
         .put("http", new JsonObject().put("port", 0))
-        .put("runner", new JsonObject().put("concurrency", concurrency));
+        .put("runner", new JsonObject().put("concurrency", concurrency).put("prefetch", options.prefetch()));
     if ("postgres".equals(options.store())) {
-      json.put("store", new JsonObject().put("kind", "postgres").put("pgUri", options.pgUri()));
+      json.put("store", new JsonObject().put("kind", "postgres").put("pgUri", schema.uri()));
     }
     return StagecoachConfig.fromJson(json);
   }

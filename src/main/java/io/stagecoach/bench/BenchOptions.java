@@ -4,7 +4,7 @@ import java.util.List;
 
 /** {@code bench} command-line options; see {@link #USAGE}. */
 record BenchOptions(String store, String pgUri, String path, List<String> workloads, int jobs, int concurrency,
-    int samples) {
+    int prefetch, int samples) {
 
   static final String USAGE = """
       usage: java -jar stagecoach.jar bench [options]
@@ -14,6 +14,7 @@ record BenchOptions(String store, String pgUri, String path, List<String> worklo
         --workload drain|latency|scale|all   (default all)
         --jobs N                  drain size (default 20000)
         --concurrency C           runner concurrency (default 32)
+        --prefetch P              jobs claimed ahead of free slots, runner.prefetch (default 0)
         --samples M               latency samples after 50 warm-up (default 500)
       Prints one JSON line per workload on stdout; progress goes to stderr.""";
 
@@ -24,6 +25,7 @@ record BenchOptions(String store, String pgUri, String path, List<String> worklo
     String workload = "all";
     int jobs = 20_000;
     int concurrency = 32;
+    int prefetch = 0;
     int samples = 500;
     for (int i = 0; i < args.length; i++) {
       String value = i + 1 < args.length ? args[i + 1] : null;
@@ -34,6 +36,7 @@ record BenchOptions(String store, String pgUri, String path, List<String> worklo
         case "--workload" -> workload = oneOf("--workload", value, "drain", "latency", "scale", "all");
         case "--jobs" -> jobs = positive("--jobs", value);
         case "--concurrency" -> concurrency = positive("--concurrency", value);
+        case "--prefetch" -> prefetch = Integer.parseInt(required("--prefetch", value));
         case "--samples" -> samples = positive("--samples", value);
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
@@ -43,7 +46,10 @@ record BenchOptions(String store, String pgUri, String path, List<String> worklo
       throw new IllegalArgumentException("--store postgres needs --pg-uri or STAGECOACH_PG_URI");
     }
     List<String> workloads = "all".equals(workload) ? List.of("drain", "latency", "scale") : List.of(workload);
-    return new BenchOptions(store, pgUri, path, workloads, jobs, concurrency, samples);
+    if (prefetch < 0) {
+      throw new IllegalArgumentException("--prefetch must be 0 or more");
+    }
+    return new BenchOptions(store, pgUri, path, workloads, jobs, concurrency, prefetch, samples);
   }
 
   /** The {@code system} field of every line, e.g. {@code stagecoach-memory-bus}. */
