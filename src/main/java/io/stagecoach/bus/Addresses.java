@@ -18,8 +18,10 @@ public final class Addresses {
   /** Remote workers report stages, progress, params and logs here. */
   public static final String JOBS_REPORT = PREFIX + "jobs.report";
 
-  /** Published events: all of them, and per job ({@link #jobEvents}). */
+  /** Published events: all of them, per job ({@link #jobEvents}) and per type ({@link #eventsOfType}). */
   public static final String EVENTS = PREFIX + "events";
+  /** Published (no body) once a write has recorded events in the outbox: the webhook relay looks at once. */
+  public static final String OUTBOX_WAKE = PREFIX + "outbox.wake";
 
   /** Published by a remote worker to announce the job type it serves. */
   public static final String TYPES_ANNOUNCE = PREFIX + "types.announce";
@@ -66,6 +68,11 @@ public final class Addresses {
   /** Events of one job. */
   public static String jobEvents(String jobId) {
     return EVENTS + ".job." + jobId;
+  }
+
+  /** Events of one type, such as {@code job.failed}: for consumers that want a few types of many. */
+  public static String eventsOfType(EventType type) {
+    return EVENTS + ".type." + type.wire();
   }
 
   /** Where a remote worker serving {@code type} consumes jobs. */

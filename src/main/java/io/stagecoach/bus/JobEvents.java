@@ -10,8 +10,8 @@ import java.time.Clock;
 import java.util.List;
 
 /**
- * Makes events and publishes them on {@link Addresses#EVENTS} (and, for a job's events, the job's
- * own address). An event is made inside the store write that announces it (see
+ * Makes events and publishes them on {@link Addresses#EVENTS}, their type's address and, for a
+ * job's events, the job's own address. An event is made inside the store write that announces it (see
  * {@code store.Announcer}) and published only once that write is stored. Consumers share one
  * envelope per event ({@link EventCodec}): read it, never change it.
  */
@@ -55,12 +55,25 @@ public final class JobEvents {
     return new Event(id, type, tenant, jobId, envelope, interest.wants(tenant, type));
   }
 
+  /** Publishes stored events; if any went to the outbox, wakes the webhook relay once. */
   public void publish(List<Event> events) {
-    events.forEach(this::publish);
+    boolean subscribed = false;
+    for (Event event : events) {
+      send(event);
+      subscribed |= event.subscribed();
+    }
+    if (subscribed) {
+      bus.publish(Addresses.OUTBOX_WAKE, null);
+    }
   }
 
   public void publish(Event event) {
+    publish(List.of(event));
+  }
+
+  private void send(Event event) {
     bus.publish(Addresses.EVENTS, event.envelope(), SHARED);
+    bus.publish(Addresses.eventsOfType(event.type()), event.envelope(), SHARED);
     if (event.jobId() != null) {
       bus.publish(Addresses.jobEvents(event.jobId()), event.envelope(), SHARED);
     }

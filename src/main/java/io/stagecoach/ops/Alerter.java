@@ -34,6 +34,9 @@ import org.slf4j.LoggerFactory;
 final class Alerter {
   private static final Logger LOG = LoggerFactory.getLogger(Alerter.class);
 
+  /** The event types {@link #onEvent} counts; it needs no other. */
+  static final List<EventType> WATCHED = List.of(EventType.JOB_SUCCEEDED, EventType.JOB_FAILED, EventType.JOB_RETRYING);
+
   private final AlertConfig config;
   private final AlertStore store;
   private final JobEvents events;
@@ -50,7 +53,7 @@ final class Alerter {
     this.clock = clock;
   }
 
-  /** One event from {@link Addresses#EVENTS}; anything but a job's end or retry is ignored. */
+  /** One event of a {@link #WATCHED} type (others are ignored). */
   void onEvent(JsonObject event) {
     String type = event.getString("type");
     String tenant = event.getString("tenant");

@@ -16,6 +16,7 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 
@@ -48,15 +49,20 @@ public final class OpsVerticle extends VerticleBase {
   public Future<?> start() {
     EventBus bus = vertx.eventBus();
     Alerter alerter = new Alerter(config, alerts, new JobEvents(bus, clock, interest), outbox, clock);
-    MessageConsumer<JsonObject> events = bus.consumer(Addresses.EVENTS, m -> alerter.onEvent(m.body()));
+    // Only the types the alerter counts: every job's queued and started events would be wasted trips.
+    List<MessageConsumer<JsonObject>> events = Alerter.WATCHED.stream()
+        .map(type -> bus.<JsonObject>consumer(Addresses.eventsOfType(type), m -> alerter.onEvent(m.body())))
+        .toList();
     MessageConsumer<JsonObject> raises = bus.consumer(Addresses.ALERTS_RAISE, m -> alerter.onRaise(m.body()));
-    return Future.all(List.of(
-        events.completion(),
+    List<Future<?>> ready = new ArrayList<>();
+    events.forEach(consumer -> ready.add(consumer.completion()));
+    ready.addAll(List.of(
         raises.completion(),
         serve(bus, Addresses.ALERTS_LIST, this::listAlerts),
         serve(bus, Addresses.ALERTS_ACK, this::acknowledge),
         serve(bus, Addresses.AUDIT_RECORD, this::record),
         serve(bus, Addresses.AUDIT_LIST, this::listAudit)));
+    return Future.all(ready);
   }
 
   private static Future<Void> serve(EventBus bus, String address, Function<JsonObject, Future<JsonObject>> handler) {

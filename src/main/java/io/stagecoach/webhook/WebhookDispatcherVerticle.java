@@ -1,7 +1,6 @@
 package io.stagecoach.webhook;
 
 import io.stagecoach.bus.Addresses;
-import io.stagecoach.bus.EventType;
 import io.stagecoach.config.WebhookConfig;
 import io.stagecoach.job.JobIds;
 import io.stagecoach.job.JobJson;
@@ -45,9 +44,9 @@ import org.slf4j.LoggerFactory;
  * <p>How a delivery goes: the store that recorded a job change recorded the events it announced
  * in the outbox in the same transaction, serialised once. The relay takes them from there and,
  * in one transaction, stores a pending delivery per subscription that wants it (claimed by this
- * process for a lease); then each is attempted at once. The relay runs when an event some
- * subscription wants is published here, and every {@code pollInterval} for what other processes
- * left behind. An attempt resolves
+ * process for a lease); then each is attempted at once. The relay runs when a write in this process
+ * recorded events ({@link Addresses#OUTBOX_WAKE}), and every {@code pollInterval} for what other
+ * processes left behind. An attempt resolves
  * the URL through the {@link SsrfGuard} and connects to the very address the guard checked (the
  * {@code Host} header stays the URL's host), sends the stored body with a fresh
  * {@code webhook-timestamp}, and never follows a redirect. A 2xx settles the delivery; {@code 410
@@ -140,7 +139,7 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
             .setKeepAlive(true)
             .setTrustOptions(trust),
         new PoolOptions().setHttp1MaxSize(config.maxInFlightPerEndpoint()));
-    MessageConsumer<JsonObject> events = vertx.eventBus().consumer(Addresses.EVENTS, this::onEvent);
+    MessageConsumer<Void> events = vertx.eventBus().consumer(Addresses.OUTBOX_WAKE, m -> relay());
     consumers.add(events);
     WebhookService service = new WebhookService(store, guard, config, clock, this::dispatch, interest::refresh);
     Future<Void> read = interest.refresh()
@@ -174,16 +173,6 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
   }
 
   // ---- outbox → deliveries --------------------------------------------------------------------
-
-  /** An event published here: relay the outbox now if a subscription wants it (it was recorded there). */
-  private void onEvent(Message<JsonObject> message) {
-    JsonObject event = message.body();
-    EventType type = EventType.fromWire(event.getString("type"));
-    String tenant = event.getString("tenant");
-    if (type != null && tenant != null && interest.wants(tenant, type)) {
-      relay();
-    }
-  }
 
   /** Relays outbox events in batches until the outbox is empty; one relay at a time, again if asked meanwhile. */
   private void relay() {
