@@ -136,4 +136,18 @@ class JobJsonTest {
     assertEquals(text, JobJson.instant(Instant.parse(text)));
     assertEquals(text, JobJson.instant(Instant.parse(text).plusNanos(999_999)), "sub-millisecond parts are cut");
   }
+
+  @Test
+  @DisplayName("instant formatting agrees with java.time across the calendar (leap years, month ends, eras)")
+  void instantsAgreeWithJavaTime() {
+    java.util.Random random = new java.util.Random(42);
+    long max = Instant.parse("9999-12-31T23:59:59.999Z").toEpochMilli();
+    for (int i = 0; i < 100_000; i++) {
+      Instant at = Instant.ofEpochMilli(Math.floorMod(random.nextLong(), max));
+      assertEquals(java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'")
+          .withZone(java.time.ZoneOffset.UTC).format(at), JobJson.instant(at), at.toString());
+    }
+    assertEquals("2024-02-29T12:00:00.000Z", JobJson.instant(Instant.parse("2024-02-29T12:00:00Z")));
+    assertEquals("2100-03-01T00:00:00.000Z", JobJson.instant(Instant.parse("2100-03-01T00:00:00Z")));
+  }
 }
