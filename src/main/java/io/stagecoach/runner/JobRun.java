@@ -69,6 +69,7 @@ final class JobRun implements JobReporter {
   private volatile boolean leaseLost;
   private volatile Thread worker;
   private LockResult lock;
+  private final Promise<Void> handlerDone = Promise.promise();
 
   // Write scheduling, touched only on the runner's context.
   private Future<Void> lastWrite = Future.succeededFuture();
@@ -103,8 +104,20 @@ final class JobRun implements JobReporter {
     return acquireLock()
         .compose(busyOutcome -> busyOutcome != null ? Future.succeededFuture(busyOutcome) : runHandler())
         .recover(e -> Future.succeededFuture(Outcome.failed(JobError.HANDLER_ERROR, String.valueOf(e.getMessage()), true)))
-        .compose(outcome -> finish(outcome).map(outcome))
-        .eventually(this::releaseLock);
+        .compose(outcome -> {
+          handlerDone.tryComplete();
+          return finish(outcome).map(outcome);
+        })
+        .eventually(this::releaseLock)
+        .onComplete(ar -> handlerDone.tryComplete());
+  }
+
+  /**
+   * Completes when the handler is done (or never ran), before the end is stored: the runner's slot
+   * is free from then on. The end still comes, batched, and the lease is renewed until it has.
+   */
+  Future<Void> handlerDone() {
+    return handlerDone.future();
   }
 
   /** Asks the handler to stop; the job ends cancelled when it does. */

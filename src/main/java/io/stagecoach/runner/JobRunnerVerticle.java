@@ -48,7 +48,13 @@ public final class JobRunnerVerticle extends VerticleBase {
   private final JobTypeRegistry types;
   private final Clock clock;
   private final String runnerId = "runner-" + UUID.randomUUID().toString().substring(0, 8);
+  /** Ends waiting to be stored, at most: beyond it, slots stay taken until the store catches up. */
+  private static final int MAX_ENDING = EndWriter.MAX_BATCH;
+
+  /** Attempts of this runner until their end is stored. */
   private final Map<String, JobRun> runs = new HashMap<>();
+  /** Of {@link #runs}, those whose handler still runs: the slots in use. */
+  private int busy;
   /** Claimed jobs waiting for a slot (runner.prefetch), in claim order. */
   private final Map<String, Job> prefetched = new LinkedHashMap<>();
   /** Jobs waiting ({@code onBusy: wait}) for a lock key, to be made due when it is released. */
@@ -146,7 +152,10 @@ public final class JobRunnerVerticle extends VerticleBase {
 
   /** Room for more claimed jobs: free slots plus the prefetch the runner keeps ready. */
   private int room() {
-    return config.runner().concurrency() + config.runner().prefetch() - runs.size() - prefetched.size();
+    if (runs.size() - busy >= MAX_ENDING) {
+      return 0;
+    }
+    return config.runner().concurrency() + config.runner().prefetch() - busy - prefetched.size();
   }
 
   /** Claims as many due jobs as there is room for; calls while a claim is in flight coalesce. */
@@ -184,7 +193,7 @@ public final class JobRunnerVerticle extends VerticleBase {
   /** Starts claimed jobs while slots are free. */
   private void startPrefetched() {
     Iterator<Job> waiting = prefetched.values().iterator();
-    while (!stopped && runs.size() < config.runner().concurrency() && waiting.hasNext()) {
+    while (!stopped && busy < config.runner().concurrency() && runs.size() - busy < MAX_ENDING && waiting.hasNext()) {
       Job job = waiting.next();
       waiting.remove();
       start(job, false);
@@ -222,6 +231,11 @@ public final class JobRunnerVerticle extends VerticleBase {
       run.cancel();
     }
     runs.put(job.id(), run);
+    busy++;
+    run.handlerDone().onComplete(done -> {
+      busy--; // the slot is free while the end is still being written (its lease stays renewed)
+      context.runOnContext(v -> claimAfterCompletion());
+    });
     run.execute().onComplete(ar -> {
       runs.remove(job.id());
       if (ar.succeeded() && ar.result().kind() == Outcome.Kind.REQUEUED) {

@@ -115,6 +115,14 @@ final class JobQueries {
       RETURNING job.*
       """;
 
+  /**
+   * Run before {@link #CLAIM_DUE}, in its transaction: walk the claim index in order and stop at the
+   * limit. Without it, a queue that grew faster than the statistics (a burst into a fresh table)
+   * gets a plan that reads and sorts every queued row on every claim, so a drain turns quadratic
+   * (measured: 18 ms per claim of 20,000 queued jobs, most of the drain's time).
+   */
+  static final String CLAIM_IN_INDEX_ORDER = "SET LOCAL enable_sort = off";
+
   static final String NEXT_RUN_AT = """
       SELECT min(run_at) AS next_run_at FROM stagecoach_jobs WHERE status = 'queued'
       """;

@@ -1,0 +1,88 @@
+package io.stagecoach.runner;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.stagecoach.config.StagecoachConfig;
+import io.stagecoach.job.Job;
+import io.stagecoach.job.JobIds;
+import io.stagecoach.job.JobStatus;
+import io.stagecoach.lock.LocalLockBackend;
+import io.stagecoach.lock.LockManagerVerticle;
+import io.stagecoach.store.JobStore;
+import io.stagecoach.store.memory.MemoryJobStore;
+import io.stagecoach.testing.Await;
+import io.stagecoach.testing.TestEngine;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** A slot frees when the handler is done; the end is written (batched) after, the lease held until then. */
+@ExtendWith(VertxExtension.class)
+@DisplayName("Runner slots")
+class SlotReleaseTest {
+
+  /** The real memory store, except that batched writes wait until {@code writes} is completed. */
+  private static JobStore withHeldWrites(JobStore store, Future<Void> writes) {
+    return (JobStore) Proxy.newProxyInstance(JobStore.class.getClassLoader(), new Class<?>[] {JobStore.class},
+        (proxy, method, args) -> method.getName().equals("writeAll")
+            ? writes.compose(v -> (Future<?>) invoke(method, store, args))
+            : invoke(method, store, args));
+  }
+
+  private static Object invoke(java.lang.reflect.Method method, JobStore store, Object[] args) {
+    try {
+      return method.invoke(store, args);
+    } catch (InvocationTargetException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+    } catch (IllegalAccessException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
+  @DisplayName("with one slot, the next job starts while the first one's end is still being written")
+  void slotFreesBeforeTheEndIsStored(Vertx vertx, VertxTestContext test) {
+    Clock clock = Clock.systemUTC();
+    MemoryJobStore memory = new MemoryJobStore(clock, 100);
+    Promise<Void> writes = Promise.promise();
+    List<String> started = new CopyOnWriteArrayList<>();
+    JobTypeRegistry types = new JobTypeRegistry();
+    types.register(JobType.builder("test.quick").handler(ctx -> {
+      started.add(ctx.jobId());
+      return Future.succeededFuture(new JsonObject());
+    }));
+    StagecoachConfig config = StagecoachConfig.fromJson(TestEngine.config(
+        new JsonObject().put("runner", new JsonObject().put("concurrency", 1))));
+    List<Job> jobs = List.of(quick(clock), quick(clock));
+    memory.insertAll(jobs)
+        .compose(v -> vertx.deployVerticle(new LockManagerVerticle(new LocalLockBackend(clock))))
+        .compose(v -> vertx.deployVerticle(new JobRunnerVerticle(config, withHeldWrites(memory, writes.future()), types, clock)))
+        .compose(v -> Await.until(vertx, () -> Future.succeededFuture(started.size()), n -> n == 2))
+        .compose(v -> memory.get(jobs.get(0).id()))
+        .compose(first -> {
+          assertEquals(JobStatus.RUNNING, first.status(), "its end is not stored yet");
+          writes.complete();
+          return Await.until(vertx, () -> Future.all(memory.get(jobs.get(0).id()), memory.get(jobs.get(1).id())),
+              both -> both.<Job>resultAt(0).status() == JobStatus.SUCCEEDED
+                  && both.<Job>resultAt(1).status() == JobStatus.SUCCEEDED);
+        })
+        .onComplete(test.succeedingThenComplete());
+  }
+
+  private static Job quick(Clock clock) {
+    return new Job(JobIds.next(), "test.quick", "default", clock.instant())
+        .input(new JsonObject()).maxAttempts(3).timeoutMs(10_000).labels(Map.of()).fingerprint("f");
+  }
+}
