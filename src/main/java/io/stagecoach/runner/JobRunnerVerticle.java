@@ -12,6 +12,7 @@ import io.stagecoach.job.StagecoachException;
 import io.stagecoach.lock.LockClient;
 import io.stagecoach.store.JobStore;
 import io.stagecoach.store.JobWrite;
+import io.stagecoach.store.RetentionPruner;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
@@ -112,8 +113,8 @@ public final class JobRunnerVerticle extends VerticleBase {
           timers.add(vertx.setPeriodic(pollMs, t -> claim()));
           timers.add(vertx.setPeriodic(renewMs, t -> renewLeases()));
           timers.add(vertx.setPeriodic(renewMs, t -> reapExpiredLeases()));
-          JobCleaner cleaner = new JobCleaner(store, config.store().retention(), clock);
-          timers.add(vertx.setPeriodic(CLEAN_EVERY_MS, t -> cleaner.clean()));
+          RetentionPruner pruner = new RetentionPruner("jobs", store::pruneFinished, config.store().retention(), clock);
+          timers.add(vertx.setPeriodic(CLEAN_EVERY_MS, t -> pruner.run()));
           bus.publish(Addresses.TYPES_DISCOVER, null);
           LOG.info("runner {} started: concurrency {}", runnerId, config.runner().concurrency());
           claim();

@@ -5,6 +5,7 @@ import io.stagecoach.config.WebhookConfig;
 import io.stagecoach.job.JobIds;
 import io.stagecoach.job.JobJson;
 import io.stagecoach.store.OutboxEntry;
+import io.stagecoach.store.RetentionPruner;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -63,7 +64,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Restart: pending deliveries live in the {@link WebhookStore}; every {@code pollInterval} the
  * dispatcher claims those due (retries, and those whose lease ran out because a process died).
- * Finished deliveries are pruned after {@code webhooks.deliveryRetention} by a {@link DeliveryCleaner}.
+ * Finished deliveries are pruned after {@code webhooks.deliveryRetention} by a {@link RetentionPruner}.
  */
 public final class WebhookDispatcherVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(WebhookDispatcherVerticle.class);
@@ -156,8 +157,9 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
             relay();
             pollDue();
           });
-          DeliveryCleaner cleaner = new DeliveryCleaner(store, config.deliveryRetention(), clock);
-          cleanTimer = vertx.setPeriodic(CLEAN_EVERY_MS, t -> cleaner.clean());
+          RetentionPruner pruner = new RetentionPruner("webhook deliveries", store::pruneDeliveries,
+              config.deliveryRetention(), clock);
+          cleanTimer = vertx.setPeriodic(CLEAN_EVERY_MS, t -> pruner.run());
           relay();
           pollDue();
         });
