@@ -3,11 +3,11 @@ package io.stagecoach.durable;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.stagecoach.Main;
 import io.stagecoach.Stagecoach;
 import io.stagecoach.client.JobClient;
 import io.stagecoach.runner.JobTypeRegistry;
 import io.stagecoach.testing.Await;
+import io.stagecoach.testing.ChildEngine;
 import io.stagecoach.testing.PgTestSchema;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -43,17 +43,6 @@ class CrashTest {
         .onComplete(test.succeedingThenComplete());
   }
 
-  /** Starts {@code java io.stagecoach.Main} in a process of its own, on the shared store. */
-  private Process startChild(Path conf, Path log) throws Exception {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder builder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-        Main.class.getName(), "--conf", conf.toString());
-    builder.redirectErrorStream(true).redirectOutput(log.toFile());
-    builder.environment().remove("STAGECOACH_PG_URI");
-    builder.environment().remove("STAGECOACH_REDIS_URI");
-    return builder.start();
-  }
-
   @Test
   @DisplayName("its running jobs are finished by another process once their leases expire: none lost, attempts counted")
   void killedRunner(Vertx vertx, VertxTestContext test) throws Exception {
@@ -73,7 +62,7 @@ class CrashTest {
               .put("runner", new JsonObject().put("concurrency", JOBS).put("leaseTtlMs", 1_500)));
           try {
             Files.writeString(conf, childConfig.encodePrettily());
-            child = startChild(conf, log);
+            child = ChildEngine.start(conf, log);
           } catch (Exception e) {
             return Future.failedFuture(e);
           }

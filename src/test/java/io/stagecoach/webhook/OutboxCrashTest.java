@@ -3,7 +3,6 @@ package io.stagecoach.webhook;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.stagecoach.Main;
 import io.stagecoach.api.ApiVerticle;
 import io.stagecoach.config.StagecoachConfig;
 import io.stagecoach.job.JobIds;
@@ -11,6 +10,7 @@ import io.stagecoach.runner.JobTypeRegistry;
 import io.stagecoach.store.pg.PgPools;
 import io.stagecoach.webhook.pg.PgWebhookStore;
 import io.stagecoach.testing.Await;
+import io.stagecoach.testing.ChildEngine;
 import io.stagecoach.testing.PgTestSchema;
 import io.stagecoach.testing.TestEngine;
 import io.stagecoach.testing.Tokens;
@@ -98,7 +98,7 @@ class OutboxCrashTest {
         .compose(locked -> {
           try {
             Files.writeString(conf, engineConfig(port).encodePrettily());
-            child = startChild(conf, log);
+            child = ChildEngine.start(conf, log);
           } catch (Exception e) {
             return Future.failedFuture(e);
           }
@@ -171,16 +171,6 @@ class OutboxCrashTest {
         .put("http", new JsonObject().put("port", port))
         .put("store", new JsonObject().put("kind", "postgres").put("pgUri", schema.uri()))
         .put("runner", new JsonObject().put("concurrency", 4)));
-  }
-
-  private static Process startChild(Path conf, Path log) throws Exception {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder builder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-        Main.class.getName(), "--conf", conf.toString());
-    builder.redirectErrorStream(true).redirectOutput(log.toFile());
-    builder.environment().remove("STAGECOACH_PG_URI");
-    builder.environment().remove("STAGECOACH_REDIS_URI");
-    return builder.start();
   }
 
   private static int freePort() throws Exception {
