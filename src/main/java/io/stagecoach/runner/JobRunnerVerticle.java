@@ -306,7 +306,11 @@ public final class JobRunnerVerticle extends VerticleBase {
           for (String id : ids) {
             JobRun run = runs.get(id);
             if (run != null && !stillOurs.contains(id)) {
-              run.lose("lease lost");
+              // An attempt whose handler is done needs no stopping: its end is being written, and
+              // is refused if the lease really is gone (usually it was just written: the job ended).
+              if (!run.handlerDone().isComplete()) {
+                run.lose("lease lost");
+              }
             } else if (!stillOurs.contains(id)) {
               prefetched.remove(id);
             }

@@ -127,11 +127,22 @@ final class JobQueries {
       SELECT min(run_at) AS next_run_at FROM stagecoach_jobs WHERE status = 'queued'
       """;
 
-  /** Extends the runner's own leases: $1 ids, $2 runner, $3 new lease end. Bookkeeping: no version bump. */
+  /**
+   * Extends the runner's own leases: $1 ids, $2 runner, $3 new lease end. Bookkeeping: no version
+   * bump. Rows are locked in id order, the order every batch writer uses: locked in any other,
+   * a renewal and a batch of ends on the same jobs deadlocked.
+   */
   static final String RENEW_LEASES = """
-      UPDATE stagecoach_jobs SET lease_expires_at = $3
-      WHERE id = ANY($1) AND lease_owner = $2 AND status IN ('running', 'cancelling')
-      RETURNING *
+      WITH mine AS (
+        SELECT id FROM stagecoach_jobs
+        WHERE id = ANY($1) AND lease_owner = $2 AND status IN ('running', 'cancelling')
+        ORDER BY id
+        FOR UPDATE
+      )
+      UPDATE stagecoach_jobs AS job SET lease_expires_at = $3
+      FROM mine
+      WHERE job.id = mine.id
+      RETURNING job.*
       """;
 
   static final String EXPIRED_LEASES = """

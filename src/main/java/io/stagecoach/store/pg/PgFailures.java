@@ -10,7 +10,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Turns what the PostgreSQL client fails with into the contract's errors: a database that cannot
- * be reached, refuses us or is shutting down is {@code unavailable}; anything else (a bug in a
+ * be reached, refuses us or is shutting down, or a transaction it rolled back to break a deadlock,
+ * is {@code unavailable}; anything else (a bug in a
  * statement, a constraint) keeps its cause.
  */
 public final class PgFailures {
@@ -60,11 +61,14 @@ public final class PgFailures {
 
   /**
    * Connection exceptions (08), invalid authorization (28), unknown database (3D), insufficient
-   * resources such as too many connections (53), operator intervention such as a shutdown (57P).
+   * resources such as too many connections (53), operator intervention such as a shutdown (57P),
+   * and the transaction rollbacks that succeed when tried again (40001 serialization failure,
+   * 40P01 deadlock): callers that retry on {@code unavailable} then retry those too.
    */
   private static boolean isUnavailable(String sqlState) {
     return sqlState != null && (sqlState.startsWith("08") || sqlState.startsWith("28") || sqlState.startsWith("3D")
-        || sqlState.startsWith("53") || sqlState.startsWith("57P"));
+        || sqlState.startsWith("53") || sqlState.startsWith("57P") || sqlState.equals("40001")
+        || sqlState.equals("40P01"));
   }
 
   private static StagecoachException unavailable(Throwable cause) {
