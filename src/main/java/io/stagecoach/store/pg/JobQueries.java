@@ -90,38 +90,11 @@ final class JobQueries {
       """;
 
   /**
-   * Claims due jobs in one statement: $1 now, $2 limit, $3 runner, $4 lease end. SKIP LOCKED lets
-   * concurrent claimers pass over each other's rows instead of waiting or taking them twice.
-   * The SET mirrors {@code Job.claim} and {@code Job.touch}.
+   * Claims due jobs in one statement: $1 now, $2 limit, $3 runner, $4 lease end. The function
+   * (migration {@code V007__claim_function.sql}) walks the claim index in order and skips the rows
+   * other claimers hold.
    */
-  static final String CLAIM_DUE = """
-      WITH due AS (
-        SELECT id FROM stagecoach_jobs
-        WHERE status = 'queued' AND run_at <= $1
-        ORDER BY priority DESC, run_at, id
-        LIMIT $2
-        FOR UPDATE SKIP LOCKED
-      )
-      UPDATE stagecoach_jobs AS job SET
-        status = 'running',
-        attempt = job.attempt + 1,
-        started_at = $1,
-        lease_owner = $3,
-        lease_expires_at = $4,
-        version = job.version + 1,
-        updated_at = $1
-      FROM due
-      WHERE job.id = due.id
-      RETURNING job.*
-      """;
-
-  /**
-   * Run before {@link #CLAIM_DUE}, in its transaction: walk the claim index in order and stop at the
-   * limit. Without it, a queue that grew faster than the statistics (a burst into a fresh table)
-   * gets a plan that reads and sorts every queued row on every claim, so a drain turns quadratic
-   * (measured: 18 ms per claim of 20,000 queued jobs, most of the drain's time).
-   */
-  static final String CLAIM_IN_INDEX_ORDER = "SET LOCAL enable_sort = off";
+  static final String CLAIM_DUE = "SELECT * FROM stagecoach_claim_due($1, $2, $3, $4)";
 
   static final String NEXT_RUN_AT = """
       SELECT min(run_at) AS next_run_at FROM stagecoach_jobs WHERE status = 'queued'

@@ -41,7 +41,8 @@ public final class Migrator {
       "V003__webhooks.sql",
       "V004__alerts_audit.sql",
       "V005__outbox.sql",
-      "V006__webhook_delivery_retention.sql");
+      "V006__webhook_delivery_retention.sql",
+      "V007__claim_function.sql");
 
   static final String RESOURCE_DIR = "db/migration/";
 

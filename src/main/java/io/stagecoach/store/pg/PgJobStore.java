@@ -386,8 +386,7 @@ public final class PgJobStore implements JobStore {
     }
     Instant now = millis(clock.instant());
     Tuple params = Tuple.of(timestamp(now), limit, runner, timestamp(now.plus(leaseTtl)));
-    return pool.withTransaction(conn -> conn.query(JobQueries.CLAIM_IN_INDEX_ORDER).execute()
-            .compose(v -> conn.preparedQuery(JobQueries.CLAIM_DUE).execute(params)))
+    return pool.preparedQuery(JobQueries.CLAIM_DUE).execute(params)
         .map(rows -> {
           List<Job> claimed = jobs(rows);
           claimed.sort(CLAIM_ORDER);
