@@ -11,7 +11,8 @@ final class JobQueries {
   /** The channel a process notifies when it makes jobs runnable, so other processes' runners wake. */
   static final String WAKE_CHANNEL = "stagecoach_jobs";
 
-  static final String NOTIFY_WAKE = "NOTIFY " + WAKE_CHANNEL;
+  /** Notifies {@link #WAKE_CHANNEL} with $1, the notifying store's id, which its own listener ignores. */
+  static final String NOTIFY_WAKE = "SELECT pg_notify('" + WAKE_CHANNEL + "', $1)";
 
   /** Inserts one job; an idempotency key the tenant already used inserts nothing and returns no row. */
   static final String INSERT = """

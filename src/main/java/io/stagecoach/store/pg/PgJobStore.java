@@ -72,6 +72,8 @@ public final class PgJobStore implements JobStore {
   private final Clock clock;
   private final int logCap;
   private final List<PgSubscriber> subscribers = new CopyOnWriteArrayList<>();
+  /** Names this store's wake-up notifications, which its own listener skips. */
+  private final String storeId = UUID.randomUUID().toString();
 
   private PgJobStore(Vertx vertx, Pool pool, PgConnectOptions connectOptions, Clock clock, int logCap) {
     this.vertx = vertx;
@@ -129,7 +131,12 @@ public final class PgJobStore implements JobStore {
         .reconnectPolicy(PgJobStore::resubscribeDelayMillis);
     subscriber.channel(JobQueries.WAKE_CHANNEL)
         .subscribeHandler(v -> context.runOnContext(run -> onWake.run()))
-        .handler(payload -> context.runOnContext(run -> onWake.run()));
+        // Its own notifications: this process's runners were woken over the event bus already.
+        .handler(payload -> {
+          if (!storeId.equals(payload)) {
+            context.runOnContext(run -> onWake.run());
+          }
+        });
     subscribers.add(subscriber);
     return subscriber.connect()
         .timeout(PgPools.DEFAULT_CONNECT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
@@ -138,6 +145,11 @@ public final class PgJobStore implements JobStore {
           // A first connection that failed leaves the subscriber open: close it, or it lingers.
           return subscriber.close().transform(closed -> PgFailures.translate(e));
         });
+  }
+
+  /** Tells the other processes' runners that jobs became runnable (sent at commit). */
+  private Future<Void> notifyWake(SqlConnection conn) {
+    return conn.preparedQuery(JobQueries.NOTIFY_WAKE).execute(Tuple.of(storeId)).mapEmpty();
   }
 
   /** 100 ms after the first failure, doubling up to {@link #MAX_RESUBSCRIBE_DELAY}; never gives up. */
@@ -169,7 +181,7 @@ public final class PgJobStore implements JobStore {
         .recover(PgFailures::translate);
   }
 
-  private static Future<List<Inserted>> resolveInserts(SqlConnection conn, List<Job> jobs, RowSet<Row> results,
+  private Future<List<Inserted>> resolveInserts(SqlConnection conn, List<Job> jobs, RowSet<Row> results,
       Announcer announcer) {
     List<Inserted> answers = new ArrayList<>(Collections.nCopies(jobs.size(), null));
     List<Event> events = new ArrayList<>();
@@ -192,11 +204,10 @@ public final class PgJobStore implements JobStore {
         return null;
       });
     }
-    Future<Void> done = replays.compose(v -> OutboxRows.record(conn, events));
-    if (created) {
-      done = done.compose(v -> conn.query(JobQueries.NOTIFY_WAKE).execute()).mapEmpty();
-    }
-    return done.map(v -> answers);
+    // Pipelined with the replays' look-ups: all in this transaction, none waiting for another.
+    Future<Void> recorded = OutboxRows.record(conn, events);
+    Future<Void> woken = created ? notifyWake(conn) : Future.succeededFuture();
+    return Future.all(replays, recorded, woken).map(v -> answers);
   }
 
   /** The job that holds {@code job}'s idempotency key, if their submissions match. */
@@ -301,7 +312,7 @@ public final class PgJobStore implements JobStore {
         .map(rows -> JobRows.toJob(rows.iterator().next()));
     boolean runnableAgain = job.status() == JobStatus.QUEUED
         && (statusBefore != JobStatus.QUEUED || !runAtBefore.equals(job.runAt()));
-    return runnableAgain ? saved.compose(stored -> conn.query(JobQueries.NOTIFY_WAKE).execute().map(stored)) : saved;
+    return runnableAgain ? saved.compose(stored -> notifyWake(conn).map(stored)) : saved;
   }
 
   // ---- claims and leases -----------------------------------------------------------------------
@@ -341,13 +352,13 @@ public final class PgJobStore implements JobStore {
                 runnableAgain |= written != null && written.status() == JobStatus.QUEUED;
                 logs.add(Map.entry(UUID.fromString(write.id()), write.logs()));
               }
+              // Issued together, so the client pipelines them: one round trip, not one each.
               Future<Void> saved = updates.isEmpty() ? Future.succeededFuture()
                   : conn.preparedQuery(JobQueries.UPDATE_MANY).execute(JobRows.updateManyParams(updates)).mapEmpty();
-              Future<Void> woken = runnableAgain
-                  ? saved.compose(v -> conn.query(JobQueries.NOTIFY_WAKE).execute().mapEmpty()) : saved;
-              return woken.compose(v -> appendLogs(conn, logs))
-                  .compose(v -> OutboxRows.record(conn, events))
-                  .map(results);
+              Future<Void> logged = appendLogs(conn, logs);
+              Future<Void> recorded = OutboxRows.record(conn, events);
+              Future<Void> woken = runnableAgain ? notifyWake(conn) : Future.succeededFuture();
+              return Future.all(saved, logged, recorded, woken).map(results);
             }))
         .recover(PgFailures::translate);
   }

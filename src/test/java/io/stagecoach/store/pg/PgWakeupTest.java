@@ -1,6 +1,5 @@
 package io.stagecoach.store.pg;
 
-import io.stagecoach.testing.PgTestSchema;
 import static io.stagecoach.testing.Jobs.aQueuedJob;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -8,6 +7,7 @@ import io.stagecoach.job.Job;
 import io.stagecoach.job.JobStatus;
 import io.stagecoach.testing.Await;
 import io.stagecoach.testing.MutableClock;
+import io.stagecoach.testing.PgTestSchema;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
@@ -78,6 +78,24 @@ class PgWakeupTest {
           return submitter.insert(aQueuedJob(clock)).compose(inserted -> wokenAfter(vertx, before));
         })
         .onComplete(test.succeedingThenComplete());
+  }
+
+  @Test
+  @DisplayName("a store's own inserts do not wake its listener (its runners hear of them over the event bus)")
+  void ownInsertsDoNotWake(Vertx vertx, VertxTestContext test) {
+    int[] before = new int[1];
+    listener.listenForWakeups(wakes::incrementAndGet)
+        .compose(listening -> wokenAfter(vertx, 0))
+        .compose(subscribed -> {
+          before[0] = wakes.get();
+          // Notifications arrive in commit order: once the other store's has come, the own one would have.
+          return listener.insert(aQueuedJob(clock)).compose(own -> submitter.insert(aQueuedJob(clock)));
+        })
+        .compose(other -> wokenAfter(vertx, before[0]))
+        .onComplete(test.succeeding(v -> test.verify(() -> {
+          assertEquals(before[0] + 1, wakes.get(), "only the other store's insert woke it");
+          test.completeNow();
+        })));
   }
 
   @Test
