@@ -57,6 +57,20 @@ class StagecoachConfigTest {
   }
 
   @Test
+  @DisplayName("runner.prefetch and the webhook limits are read; an API-only node prefetches nothing")
+  void prefetchAndWebhookLimits() {
+    StagecoachConfig config = StagecoachConfig.fromJson(new JsonObject()
+        .put("runner", new JsonObject().put("concurrency", 8).put("prefetch", 64))
+        .put("webhooks", new JsonObject().put("maxPerTenant", 3).put("deliveryRetentionMs", 120_000)));
+    assertEquals(64, config.runner().prefetch());
+    assertEquals(8, config.runner().withConcurrency(8).withPrefetch(64).concurrency());
+    assertEquals(3, config.webhooks().maxPerTenant());
+    assertEquals(Duration.ofMinutes(2), config.webhooks().deliveryRetention());
+    assertEquals(0, StagecoachConfig.fromJson(new JsonObject()
+        .put("runner", new JsonObject().put("concurrency", 0).put("prefetch", 64))).runner().prefetch());
+  }
+
+  @Test
   @DisplayName("an unknown key at the root is rejected with a message naming it")
   void unknownRootKey() {
     ConfigException e = assertThrows(ConfigException.class,
@@ -98,6 +112,9 @@ class StagecoachConfigTest {
       runner.backoffBaseMs    | 0
       jobs.maxAttempts        | 101
       jobs.timeoutMs          | 0
+      runner.prefetch         | -1
+      webhooks.maxPerTenant   | 0
+      webhooks.deliveryRetentionMs | 1000
       """)
   void badValues(String key, String jsonValue) {
     String[] path = key.split("\\.");
