@@ -14,14 +14,28 @@ final class JobQueries {
   /** Notifies {@link #WAKE_CHANNEL} with $1, the notifying store's id, which its own listener ignores. */
   static final String NOTIFY_WAKE = "SELECT pg_notify('" + WAKE_CHANNEL + "', $1)";
 
-  /** Inserts one job; an idempotency key the tenant already used inserts nothing and returns no row. */
-  static final String INSERT = """
+  /**
+   * Inserts many jobs in one statement, one array per column ({@link JobRows#insertManyParams}),
+   * jsonb values as text. A job whose idempotency key the tenant already used (in the table or
+   * earlier in the same batch) inserts nothing and returns no row.
+   */
+  static final String INSERT_MANY = """
       INSERT INTO stagecoach_jobs (
         id, type, tenant, status, priority, input, result, error, attempt, max_attempts, timeout_ms,
         lock_spec, idempotency_key, fingerprint, labels, created_at, run_at, started_at, finished_at,
         updated_at, version, stages, lease_owner, lease_expires_at)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
-        $21, $22, $23, $24)
+      SELECT j.id, j.type, j.tenant, j.status, j.priority, j.input::jsonb, j.result::jsonb, j.error::jsonb,
+        j.attempt, j.max_attempts, j.timeout_ms, j.lock_spec::jsonb, j.idempotency_key, j.fingerprint,
+        j.labels::jsonb, j.created_at, j.run_at, j.started_at, j.finished_at, j.updated_at, j.version,
+        j.stages::jsonb, j.lease_owner, j.lease_expires_at
+      FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[], $8::text[],
+          $9::int[], $10::int[], $11::bigint[], $12::text[], $13::text[], $14::text[], $15::text[],
+          $16::timestamptz[], $17::timestamptz[], $18::timestamptz[], $19::timestamptz[], $20::timestamptz[],
+          $21::bigint[], $22::text[], $23::text[], $24::timestamptz[])
+        WITH ORDINALITY AS j (id, type, tenant, status, priority, input, result, error, attempt, max_attempts,
+          timeout_ms, lock_spec, idempotency_key, fingerprint, labels, created_at, run_at, started_at,
+          finished_at, updated_at, version, stages, lease_owner, lease_expires_at, n)
+      ORDER BY j.n
       ON CONFLICT (tenant, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
       RETURNING *
       """;

@@ -24,35 +24,6 @@ final class JobRows {
   private JobRows() {
   }
 
-  /** Parameters of {@link JobQueries#INSERT}. */
-  static Tuple insertParams(Job job) {
-    return Tuple.tuple()
-        .addValue(UUID.fromString(job.id()))
-        .addValue(job.type())
-        .addValue(job.tenant())
-        .addValue(job.status().wire())
-        .addValue(job.priority())
-        .addValue(job.input())
-        .addValue(job.result())
-        .addValue(job.error() == null ? null : job.error().toJson())
-        .addValue(job.attempt())
-        .addValue(job.maxAttempts())
-        .addValue(job.timeoutMs())
-        .addValue(job.lock() == null ? null : job.lock().toJson())
-        .addValue(job.idempotencyKey())
-        .addValue(job.fingerprint())
-        .addValue(labels(job.labels()))
-        .addValue(timestamp(job.createdAt()))
-        .addValue(timestamp(job.runAt()))
-        .addValue(timestamp(job.startedAt()))
-        .addValue(timestamp(job.finishedAt()))
-        .addValue(timestamp(job.updatedAt()))
-        .addValue(job.version())
-        .addValue(stages(job))
-        .addValue(job.leaseOwner())
-        .addValue(timestamp(job.leaseExpiresAt()));
-  }
-
   /** Parameters of {@link JobQueries#UPDATE}. */
   static Tuple updateParams(Job job) {
     return Tuple.tuple()
@@ -79,58 +50,107 @@ final class JobRows {
         .addValue(timestamp(job.leaseExpiresAt()));
   }
 
+  /** Parameters of {@link JobQueries#INSERT_MANY}: one array per column, jsonb values as text. */
+  static Tuple insertManyParams(List<Job> jobs) {
+    Columns c = new Columns(jobs);
+    return Tuple.of(c.ids, c.types, c.tenants, c.statuses, c.priorities, c.inputs, c.results, c.errors, c.attempts,
+            c.maxAttempts)
+        .addValue(c.timeouts).addValue(c.locks).addValue(c.idempotencyKeys).addValue(c.fingerprints)
+        .addValue(c.labels).addValue(c.createdAts).addValue(c.runAts).addValue(c.startedAts).addValue(c.finishedAts)
+        .addValue(c.updatedAts).addValue(c.versions).addValue(c.stages).addValue(c.leaseOwners).addValue(c.leaseEnds);
+  }
+
   /** Parameters of {@link JobQueries#UPDATE_MANY}: one array per column, jsonb values as text. */
   static Tuple updateManyParams(List<Job> jobs) {
-    int n = jobs.size();
-    UUID[] ids = new UUID[n];
-    String[] statuses = new String[n];
-    Integer[] priorities = new Integer[n];
-    String[] inputs = new String[n];
-    String[] results = new String[n];
-    String[] errors = new String[n];
-    Integer[] attempts = new Integer[n];
-    Integer[] maxAttempts = new Integer[n];
-    Long[] timeouts = new Long[n];
-    String[] locks = new String[n];
-    String[] idempotencyKeys = new String[n];
-    String[] fingerprints = new String[n];
-    String[] labels = new String[n];
-    OffsetDateTime[] runAts = new OffsetDateTime[n];
-    OffsetDateTime[] startedAts = new OffsetDateTime[n];
-    OffsetDateTime[] finishedAts = new OffsetDateTime[n];
-    OffsetDateTime[] updatedAts = new OffsetDateTime[n];
-    Long[] versions = new Long[n];
-    String[] stages = new String[n];
-    String[] leaseOwners = new String[n];
-    OffsetDateTime[] leaseEnds = new OffsetDateTime[n];
-    for (int i = 0; i < n; i++) {
-      Job job = jobs.get(i);
-      ids[i] = UUID.fromString(job.id());
-      statuses[i] = job.status().wire();
-      priorities[i] = job.priority();
-      inputs[i] = text(job.input());
-      results[i] = text(job.result());
-      errors[i] = job.error() == null ? null : job.error().toJson().encode();
-      attempts[i] = job.attempt();
-      maxAttempts[i] = job.maxAttempts();
-      timeouts[i] = job.timeoutMs();
-      locks[i] = job.lock() == null ? null : job.lock().toJson().encode();
-      idempotencyKeys[i] = job.idempotencyKey();
-      fingerprints[i] = job.fingerprint();
-      labels[i] = labels(job.labels()).encode();
-      runAts[i] = timestamp(job.runAt());
-      startedAts[i] = timestamp(job.startedAt());
-      finishedAts[i] = timestamp(job.finishedAt());
-      updatedAts[i] = timestamp(job.updatedAt());
-      versions[i] = job.version();
-      stages[i] = stages(job).encode();
-      leaseOwners[i] = job.leaseOwner();
-      leaseEnds[i] = timestamp(job.leaseExpiresAt());
+    Columns c = new Columns(jobs);
+    return Tuple.of(c.ids, c.statuses, c.priorities, c.inputs, c.results, c.errors, c.attempts, c.maxAttempts,
+            c.timeouts, c.locks)
+        .addValue(c.idempotencyKeys).addValue(c.fingerprints).addValue(c.labels).addValue(c.runAts)
+        .addValue(c.startedAts).addValue(c.finishedAts).addValue(c.updatedAts).addValue(c.versions).addValue(c.stages)
+        .addValue(c.leaseOwners).addValue(c.leaseEnds);
+  }
+
+  /** Every column of many jobs, one array each, as the statements over {@code unnest} take them. */
+  private static final class Columns {
+    final UUID[] ids;
+    final String[] types;
+    final String[] tenants;
+    final String[] statuses;
+    final Integer[] priorities;
+    final String[] inputs;
+    final String[] results;
+    final String[] errors;
+    final Integer[] attempts;
+    final Integer[] maxAttempts;
+    final Long[] timeouts;
+    final String[] locks;
+    final String[] idempotencyKeys;
+    final String[] fingerprints;
+    final String[] labels;
+    final OffsetDateTime[] createdAts;
+    final OffsetDateTime[] runAts;
+    final OffsetDateTime[] startedAts;
+    final OffsetDateTime[] finishedAts;
+    final OffsetDateTime[] updatedAts;
+    final Long[] versions;
+    final String[] stages;
+    final String[] leaseOwners;
+    final OffsetDateTime[] leaseEnds;
+
+    Columns(List<Job> jobs) {
+      int n = jobs.size();
+      ids = new UUID[n];
+      types = new String[n];
+      tenants = new String[n];
+      statuses = new String[n];
+      priorities = new Integer[n];
+      inputs = new String[n];
+      results = new String[n];
+      errors = new String[n];
+      attempts = new Integer[n];
+      maxAttempts = new Integer[n];
+      timeouts = new Long[n];
+      locks = new String[n];
+      idempotencyKeys = new String[n];
+      fingerprints = new String[n];
+      labels = new String[n];
+      createdAts = new OffsetDateTime[n];
+      runAts = new OffsetDateTime[n];
+      startedAts = new OffsetDateTime[n];
+      finishedAts = new OffsetDateTime[n];
+      updatedAts = new OffsetDateTime[n];
+      versions = new Long[n];
+      stages = new String[n];
+      leaseOwners = new String[n];
+      leaseEnds = new OffsetDateTime[n];
+      for (int i = 0; i < n; i++) {
+        Job job = jobs.get(i);
+        ids[i] = UUID.fromString(job.id());
+        types[i] = job.type();
+        tenants[i] = job.tenant();
+        statuses[i] = job.status().wire();
+        priorities[i] = job.priority();
+        inputs[i] = text(job.input());
+        results[i] = text(job.result());
+        errors[i] = job.error() == null ? null : job.error().toJson().encode();
+        attempts[i] = job.attempt();
+        maxAttempts[i] = job.maxAttempts();
+        timeouts[i] = job.timeoutMs();
+        locks[i] = job.lock() == null ? null : job.lock().toJson().encode();
+        idempotencyKeys[i] = job.idempotencyKey();
+        fingerprints[i] = job.fingerprint();
+        labels[i] = JobRows.labels(job.labels()).encode();
+        createdAts[i] = timestamp(job.createdAt());
+        runAts[i] = timestamp(job.runAt());
+        startedAts[i] = timestamp(job.startedAt());
+        finishedAts[i] = timestamp(job.finishedAt());
+        updatedAts[i] = timestamp(job.updatedAt());
+        versions[i] = job.version();
+        stages[i] = JobRows.stages(job).encode();
+        leaseOwners[i] = job.leaseOwner();
+        leaseEnds[i] = timestamp(job.leaseExpiresAt());
+      }
     }
-    return Tuple.of(ids, statuses, priorities, inputs, results, errors, attempts, maxAttempts, timeouts, locks)
-        .addValue(idempotencyKeys).addValue(fingerprints).addValue(labels).addValue(runAts).addValue(startedAts)
-        .addValue(finishedAts).addValue(updatedAts).addValue(versions).addValue(stages).addValue(leaseOwners)
-        .addValue(leaseEnds);
   }
 
   private static String text(JsonObject json) {

@@ -161,52 +161,55 @@ public final class PgJobStore implements JobStore {
   // ---- insert ----------------------------------------------------------------------------------
 
   /**
-   * One transaction: every job is inserted in one batch, a job whose idempotency key is taken
-   * inserts nothing and is resolved against the job holding the key (a replay, or a conflict that
-   * rolls the whole batch back). The unique index makes this safe across processes.
+   * One transaction, one {@code INSERT} for the whole batch: a job whose idempotency key is taken
+   * (in the table or earlier in the batch) inserts nothing and is resolved against the job holding
+   * the key (a replay, or a conflict that rolls the whole batch back). The unique index makes this
+   * safe across processes.
    */
   @Override
   public Future<List<Inserted>> insertAll(List<Job> jobs, Announcer announcer) {
     if (jobs.isEmpty()) {
       return Future.succeededFuture(List.of());
     }
-    List<Tuple> rows = new ArrayList<>(jobs.size());
+    Tuple columns;
     try {
-      jobs.forEach(job -> rows.add(JobRows.insertParams(job)));
+      columns = JobRows.insertManyParams(jobs);
     } catch (IllegalArgumentException badId) {
       return Future.failedFuture(StagecoachException.invalidInput("id", "a job id must be a UUID"));
     }
-    return pool.withTransaction(conn -> conn.preparedQuery(JobQueries.INSERT).executeBatch(rows)
-            .compose(results -> resolveInserts(conn, jobs, results, announcer)))
+    return pool.withTransaction(conn -> conn.preparedQuery(JobQueries.INSERT_MANY).execute(columns)
+            .compose(rows -> resolveInserts(conn, jobs, rows, announcer)))
         .recover(PgFailures::translate);
   }
 
-  private Future<List<Inserted>> resolveInserts(SqlConnection conn, List<Job> jobs, RowSet<Row> results,
+  private Future<List<Inserted>> resolveInserts(SqlConnection conn, List<Job> jobs, RowSet<Row> rows,
       Announcer announcer) {
+    Map<String, Job> stored = new HashMap<>();
+    rows.forEach(row -> {
+      Job job = JobRows.toJob(row);
+      stored.put(job.id(), job);
+    });
     List<Inserted> answers = new ArrayList<>(Collections.nCopies(jobs.size(), null));
     List<Event> events = new ArrayList<>();
     Future<Void> replays = Future.succeededFuture();
-    boolean created = false;
-    RowSet<Row> result = results;
-    for (int i = 0; i < jobs.size(); i++, result = result.next()) {
-      if (result.size() == 1) {
-        Job job = JobRows.toJob(result.iterator().next());
+    for (int i = 0; i < jobs.size(); i++) {
+      Job job = stored.get(jobs.get(i).id());
+      if (job != null) {
         List<Event> announced = announcer.announce(job);
         events.addAll(announced);
         answers.set(i, Inserted.created(job, announced));
-        created = true;
         continue;
       }
-      Job job = jobs.get(i);
+      Job replay = jobs.get(i);
       int index = i;
-      replays = replays.compose(v -> replayOf(conn, job)).map(existing -> {
+      replays = replays.compose(v -> replayOf(conn, replay)).map(existing -> {
         answers.set(index, Inserted.replayed(existing));
         return null;
       });
     }
     // Pipelined with the replays' look-ups: all in this transaction, none waiting for another.
     Future<Void> recorded = OutboxRows.record(conn, events);
-    Future<Void> woken = created ? notifyWake(conn) : Future.succeededFuture();
+    Future<Void> woken = stored.isEmpty() ? Future.succeededFuture() : notifyWake(conn);
     return Future.all(replays, recorded, woken).map(v -> answers);
   }
 
