@@ -22,14 +22,4 @@ public enum EventType {
   public String wire() {
     return wire;
   }
-
-  /** The type with this wire name, or null. */
-  public static EventType fromWire(String wire) {
-    for (EventType type : values()) {
-      if (type.wire.equals(wire)) {
-        return type;
-      }
-    }
-    return null;
-  }
 }
