@@ -67,6 +67,7 @@ public final class JobRunnerVerticle extends VerticleBase {
   /** Set at undeploy: the store's wake-ups may outlive this verticle, and must not start jobs. */
   private boolean stopped;
   private boolean claimAgain;
+  private boolean claimAfterCompletionScheduled;
   /** The last claim found fewer due jobs than free slots. */
   private boolean queueDrained;
   private long nextDueTimer = -1;
@@ -235,16 +236,14 @@ public final class JobRunnerVerticle extends VerticleBase {
     busy++;
     run.handlerDone().onComplete(done -> {
       busy--; // the slot is free while the end is still being written (its lease stays renewed)
-      context.runOnContext(v -> claimAfterCompletion());
+      scheduleClaimAfterCompletion();
     });
     run.execute().onComplete(ar -> {
       runs.remove(job.id());
       if (ar.succeeded() && ar.result().kind() == Outcome.Kind.REQUEUED) {
         waitingForLock.computeIfAbsent(job.lock().key(), k -> new LinkedHashSet<>()).add(job.id());
       }
-      // On the next turn: with a store that answers at once, claiming here would run the next
-      // job inside this one's completion, and a long queue would grow the stack without end.
-      context.runOnContext(v -> claimAfterCompletion());
+      scheduleClaimAfterCompletion();
     });
   }
 
@@ -254,6 +253,21 @@ public final class JobRunnerVerticle extends VerticleBase {
    * queue was found empty, only the next due job matters (the one that just failed may be queued
    * for a retry): a timer for it, and wake-ups, look again.
    */
+  /**
+   * On the next turn, once for all the completions of this one: with a store that answers at once,
+   * claiming here would run the next job inside this one's completion, and a long queue would grow
+   * the stack without end.
+   */
+  private void scheduleClaimAfterCompletion() {
+    if (!claimAfterCompletionScheduled) {
+      claimAfterCompletionScheduled = true;
+      context.runOnContext(v -> {
+        claimAfterCompletionScheduled = false;
+        claimAfterCompletion();
+      });
+    }
+  }
+
   private void claimAfterCompletion() {
     startPrefetched();
     int capacity = config.runner().concurrency() + config.runner().prefetch();
