@@ -70,6 +70,7 @@ final class JobRun implements JobReporter {
   private volatile Thread worker;
   private LockResult lock;
   private final Promise<Void> handlerDone = Promise.promise();
+  private final Promise<Void> ended = Promise.promise();
 
   // Write scheduling, touched only on the runner's context.
   private Future<Void> lastWrite = Future.succeededFuture();
@@ -109,7 +110,15 @@ final class JobRun implements JobReporter {
           return finish(outcome).map(outcome);
         })
         .eventually(this::releaseLock)
-        .onComplete(ar -> handlerDone.tryComplete());
+        .onComplete(ar -> {
+          handlerDone.tryComplete();
+          ended.tryComplete();
+        });
+  }
+
+  /** Completes when the attempt is over: its end stored (or refused) and its lock released. */
+  Future<Void> ended() {
+    return ended.future();
   }
 
   /**

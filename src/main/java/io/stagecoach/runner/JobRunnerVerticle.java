@@ -20,6 +20,7 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -30,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +45,8 @@ public final class JobRunnerVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(JobRunnerVerticle.class);
   private static final int REAP_BATCH = 100;
   private static final long CLEAN_EVERY_MS = 60_000;
+  /** How long a stopping runner waits for the ends of finished attempts to be stored. */
+  static final Duration STOP_GRACE = Duration.ofSeconds(5);
 
   private final StagecoachConfig config;
   private final JobStore store;
@@ -126,8 +130,20 @@ public final class JobRunnerVerticle extends VerticleBase {
   public Future<?> stop() {
     stopped = true;
     timers.forEach(vertx::cancelTimer);
-    runs.values().forEach(run -> run.lose("runner stopping"));
-    return unclaimPrefetched().eventually(workers::close);
+    // Attempts whose handler is done only wait for their end to be stored: let it be, for a while.
+    // The others are abandoned; their leases run out and they run again.
+    List<Future<Void>> ending = new ArrayList<>();
+    for (JobRun run : runs.values()) {
+      if (run.handlerDone().isComplete()) {
+        ending.add(run.ended());
+      } else {
+        run.lose("runner stopping");
+      }
+    }
+    return Future.join(ending)
+        .timeout(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)
+        .transform(ar -> unclaimPrefetched())
+        .eventually(workers::close);
   }
 
   /** Gives the jobs claimed but never started back to the queue, their attempt not counted. */

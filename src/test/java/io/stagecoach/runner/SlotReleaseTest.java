@@ -85,4 +85,32 @@ class SlotReleaseTest {
     return new Job(JobIds.next(), "test.quick", "default", clock.instant())
         .input(new JsonObject()).maxAttempts(3).timeoutMs(10_000).labels(Map.of()).fingerprint("f");
   }
+
+  @Test
+  @DisplayName("a runner that stops does not abandon finished attempts whose end is not stored yet")
+  void stopWaitsForEnds(Vertx vertx, VertxTestContext test) {
+    Clock clock = Clock.systemUTC();
+    MemoryJobStore memory = new MemoryJobStore(clock, 100);
+    Promise<Void> writes = Promise.promise();
+    List<String> started = new CopyOnWriteArrayList<>();
+    JobTypeRegistry types = new JobTypeRegistry();
+    types.register(JobType.builder("test.quick").handler(ctx -> {
+      started.add(ctx.jobId());
+      return Future.succeededFuture(new JsonObject());
+    }));
+    StagecoachConfig config = StagecoachConfig.fromJson(TestEngine.config(new JsonObject()));
+    Job job = quick(clock);
+    memory.insertAll(List.of(job))
+        .compose(v -> vertx.deployVerticle(new LockManagerVerticle(new LocalLockBackend(clock))))
+        .compose(v -> vertx.deployVerticle(new JobRunnerVerticle(config, withHeldWrites(memory, writes.future()), types, clock)))
+        // The end cannot be written before the runner has stopped (after its grace period): it must
+        // not have been abandoned on the way.
+        .compose(runner -> Await.until(vertx, () -> Future.succeededFuture(started.size()), n -> n == 1)
+            .compose(v -> vertx.undeploy(runner)))
+        .compose(v -> {
+          writes.complete();
+          return Await.until(vertx, () -> memory.get(job.id()), stored -> stored.status() == JobStatus.SUCCEEDED);
+        })
+        .onComplete(test.succeedingThenComplete());
+  }
 }
