@@ -51,24 +51,31 @@ class SlotReleaseTest {
     }
   }
 
-  @Test
-  @DisplayName("with one slot, the next job starts while the first one's end is still being written")
-  void slotFreesBeforeTheEndIsStored(Vertx vertx, VertxTestContext test) {
-    Clock clock = Clock.systemUTC();
-    MemoryJobStore memory = new MemoryJobStore(clock, 100);
-    Promise<Void> writes = Promise.promise();
-    List<String> started = new CopyOnWriteArrayList<>();
+  private final Clock clock = Clock.systemUTC();
+  private final MemoryJobStore memory = new MemoryJobStore(clock, 100);
+  /** Completed when the test lets the runner's batched writes through. */
+  private final Promise<Void> writes = Promise.promise();
+  private final List<String> started = new CopyOnWriteArrayList<>();
+
+  /** Starts a runner with {@code runner} settings on the memory store whose batched writes wait for {@link #writes}. */
+  private Future<String> deployRunner(Vertx vertx, JsonObject runner) {
     JobTypeRegistry types = new JobTypeRegistry();
     types.register(JobType.builder("test.quick").handler(ctx -> {
       started.add(ctx.jobId());
       return Future.succeededFuture(new JsonObject());
     }));
-    StagecoachConfig config = StagecoachConfig.fromJson(TestEngine.config(
-        new JsonObject().put("runner", new JsonObject().put("concurrency", 1))));
+    StagecoachConfig config = StagecoachConfig.fromJson(TestEngine.config(new JsonObject().put("runner", runner)));
+    return vertx.deployVerticle(new LockManagerVerticle(new LocalLockBackend(clock)))
+        .compose(v -> vertx.deployVerticle(new JobRunnerVerticle(config, withHeldWrites(memory, writes.future()), types,
+            clock)));
+  }
+
+  @Test
+  @DisplayName("with one slot, the next job starts while the first one's end is still being written")
+  void slotFreesBeforeTheEndIsStored(Vertx vertx, VertxTestContext test) {
     List<Job> jobs = List.of(quick(clock), quick(clock));
     memory.insertAll(jobs)
-        .compose(v -> vertx.deployVerticle(new LockManagerVerticle(new LocalLockBackend(clock))))
-        .compose(v -> vertx.deployVerticle(new JobRunnerVerticle(config, withHeldWrites(memory, writes.future()), types, clock)))
+        .compose(v -> deployRunner(vertx, new JsonObject().put("concurrency", 1)))
         .compose(v -> Await.until(vertx, () -> Future.succeededFuture(started.size()), n -> n == 2))
         .compose(v -> memory.get(jobs.get(0).id()))
         .compose(first -> {
@@ -89,20 +96,9 @@ class SlotReleaseTest {
   @Test
   @DisplayName("a runner that stops does not abandon finished attempts whose end is not stored yet")
   void stopWaitsForEnds(Vertx vertx, VertxTestContext test) {
-    Clock clock = Clock.systemUTC();
-    MemoryJobStore memory = new MemoryJobStore(clock, 100);
-    Promise<Void> writes = Promise.promise();
-    List<String> started = new CopyOnWriteArrayList<>();
-    JobTypeRegistry types = new JobTypeRegistry();
-    types.register(JobType.builder("test.quick").handler(ctx -> {
-      started.add(ctx.jobId());
-      return Future.succeededFuture(new JsonObject());
-    }));
-    StagecoachConfig config = StagecoachConfig.fromJson(TestEngine.config(new JsonObject()));
     Job job = quick(clock);
     memory.insertAll(List.of(job))
-        .compose(v -> vertx.deployVerticle(new LockManagerVerticle(new LocalLockBackend(clock))))
-        .compose(v -> vertx.deployVerticle(new JobRunnerVerticle(config, withHeldWrites(memory, writes.future()), types, clock)))
+        .compose(v -> deployRunner(vertx, new JsonObject()))
         // The end cannot be written before the runner has stopped (after its grace period): it must
         // not have been abandoned on the way.
         .compose(runner -> Await.until(vertx, () -> Future.succeededFuture(started.size()), n -> n == 1)
