@@ -28,7 +28,8 @@ public final class ConfigLoader {
       "STAGECOACH_PG_URI", Map.of("store.pgUri", VALUE, "store.kind", "postgres"),
       "STAGECOACH_REDIS_URI", Map.of("locks.redisUri", VALUE, "locks.backend", "redis"),
       "STAGECOACH_JWT_SECRET", Map.of("auth.hs256Secret", VALUE),
-      "STAGECOACH_WEBHOOKS_ALLOW_PRIVATE", Map.of("webhooks.allowPrivate", VALUE));
+      "STAGECOACH_WEBHOOKS_ALLOW_PRIVATE", Map.of("webhooks.allowPrivate", VALUE),
+      "STAGECOACH_WEBHOOKS_TRUST_PEM", Map.of("webhooks.trustPem", VALUE));
 
   private ConfigLoader() {
   }

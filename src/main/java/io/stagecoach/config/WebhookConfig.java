@@ -28,7 +28,8 @@ import java.util.regex.Pattern;
  * @param deliveryRetention how long a finished (succeeded or failed) delivery and its attempts are
  *     kept; defaults to 7 days
  * @param trustPem a PEM file of CA certificates to trust for {@code https} endpoints besides the
- *     JVM's default ones (a private CA, or a self-signed endpoint); defaults to none
+ *     JVM's default ones (a private CA, or a self-signed endpoint); env
+ *     {@code STAGECOACH_WEBHOOKS_TRUST_PEM}; defaults to none
  */
 public record WebhookConfig(boolean allowPrivate, List<Duration> retrySchedule, Duration connectTimeout,
     Duration requestTimeout, int maxInFlightPerEndpoint, Duration disableAfter, Duration secretGracePeriod,

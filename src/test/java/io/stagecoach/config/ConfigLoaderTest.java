@@ -42,6 +42,19 @@ class ConfigLoaderTest {
   }
 
   @Test
+  @DisplayName("STAGECOACH_WEBHOOKS_TRUST_PEM sets webhooks.trustPem, over the file's")
+  void environmentSetsTrustPem() {
+    JsonObject file = new JsonObject()
+        .put("webhooks", new JsonObject().put("trustPem", "/etc/file-ca.pem").put("maxPerTenant", 5))
+        .put("STAGECOACH_WEBHOOKS_TRUST_PEM", "/etc/env-ca.pem");
+
+    JsonObject applied = ConfigLoader.applyEnvironment(file);
+
+    assertEquals(new JsonObject().put("trustPem", "/etc/env-ca.pem").put("maxPerTenant", 5),
+        applied.getJsonObject("webhooks"));
+  }
+
+  @Test
   @DisplayName("STAGECOACH_PG_URI and STAGECOACH_REDIS_URI choose PostgreSQL and Redis over the file's memory and local")
   void environmentChoosesBackends() {
     JsonObject file = new JsonObject()
