@@ -53,10 +53,6 @@ final class JobQueries {
       SELECT * FROM stagecoach_jobs WHERE id = ANY($1) ORDER BY id FOR UPDATE
       """;
 
-  static final String SELECT_BY_ID_FOR_UPDATE = """
-      SELECT * FROM stagecoach_jobs WHERE id = $1 FOR UPDATE
-      """;
-
   /**
    * A page, newest first. A null parameter switches its filter off; statements are prepared per
    * execution (no statement cache), so the planner sees the values and picks the index that fits.
@@ -72,19 +68,8 @@ final class JobQueries {
       LIMIT $6
       """;
 
-  /** Writes back every field a mutation may change; type, tenant and createdAt never change. */
-  static final String UPDATE = """
-      UPDATE stagecoach_jobs SET
-        status = $2, priority = $3, input = $4, result = $5, error = $6, attempt = $7,
-        max_attempts = $8, timeout_ms = $9, lock_spec = $10, idempotency_key = $11, fingerprint = $12,
-        labels = $13, run_at = $14, started_at = $15, finished_at = $16, updated_at = $17,
-        version = $18, stages = $19, lease_owner = $20, lease_expires_at = $21
-      WHERE id = $1
-      RETURNING *
-      """;
-
   /**
-   * Writes back many jobs in one statement, every field {@link #UPDATE} writes, one array per
+   * Writes back many jobs in one statement, every field a mutation may change (type, tenant and createdAt never change), one array per
    * column ({@link JobRows#updateManyParams}); jsonb values travel as text.
    */
   static final String UPDATE_MANY = """

@@ -24,32 +24,6 @@ final class JobRows {
   private JobRows() {
   }
 
-  /** Parameters of {@link JobQueries#UPDATE}. */
-  static Tuple updateParams(Job job) {
-    return Tuple.tuple()
-        .addValue(UUID.fromString(job.id()))
-        .addValue(job.status().wire())
-        .addValue(job.priority())
-        .addValue(job.input())
-        .addValue(job.result())
-        .addValue(job.error() == null ? null : job.error().toJson())
-        .addValue(job.attempt())
-        .addValue(job.maxAttempts())
-        .addValue(job.timeoutMs())
-        .addValue(job.lock() == null ? null : job.lock().toJson())
-        .addValue(job.idempotencyKey())
-        .addValue(job.fingerprint())
-        .addValue(labels(job.labels()))
-        .addValue(timestamp(job.runAt()))
-        .addValue(timestamp(job.startedAt()))
-        .addValue(timestamp(job.finishedAt()))
-        .addValue(timestamp(job.updatedAt()))
-        .addValue(job.version())
-        .addValue(stages(job))
-        .addValue(job.leaseOwner())
-        .addValue(timestamp(job.leaseExpiresAt()));
-  }
-
   /** Parameters of {@link JobQueries#INSERT_MANY}: one array per column, jsonb values as text. */
   static Tuple insertManyParams(List<Job> jobs) {
     Columns c = new Columns(jobs);

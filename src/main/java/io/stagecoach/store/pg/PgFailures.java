@@ -23,25 +23,12 @@ public final class PgFailures {
   private PgFailures() {
   }
 
-  /**
-   * An exception a caller's code threw inside a transaction (a refusing {@code JobMutation}), carried
-   * through the rollback so that it reaches the caller as it was thrown.
-   */
-  static final class Refused extends RuntimeException {
-    Refused(Throwable cause) {
-      super(null, cause, false, false);
-    }
-  }
-
   /** A failure as callers should see it: a lost or refused connection becomes {@code unavailable}. */
   public static <T> Future<T> translate(Throwable failure) {
     return Future.failedFuture(translated(failure));
   }
 
   static Throwable translated(Throwable failure) {
-    if (failure instanceof Refused refused) {
-      return refused.getCause();
-    }
     if (failure instanceof StagecoachException) {
       return failure;
     }

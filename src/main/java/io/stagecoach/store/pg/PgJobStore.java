@@ -278,49 +278,19 @@ public final class PgJobStore implements JobStore {
 
   // ---- update ----------------------------------------------------------------------------------
 
-  /**
-   * One transaction: the row is locked ({@code FOR UPDATE}), the mutation runs on the record read
-   * from it, and the result is written back only if the mutation reports a change. A mutation that
-   * throws rolls the transaction back and fails the call with what it threw.
-   */
+  /** A write of one job without log lines or events (see {@link #writeAll}). */
   @Override
   public Future<Job> update(String id, JobMutation mutation) {
-    UUID uuid = uuid(id);
-    if (uuid == null) {
-      return Future.failedFuture(StagecoachException.notFound("job " + id));
-    }
-    return pool.withTransaction(conn -> conn.preparedQuery(JobQueries.SELECT_BY_ID_FOR_UPDATE).execute(Tuple.of(uuid))
-            .compose(rows -> {
-              if (rows.size() == 0) {
-                return Future.failedFuture(StagecoachException.notFound("job " + id));
-              }
-              return apply(conn, rows.iterator().next(), mutation);
-            }))
-        .recover(PgFailures::translate);
-  }
-
-  private Future<Job> apply(SqlConnection conn, Row row, JobMutation mutation) {
-    Job job = JobRows.toJob(row);
-    JobStatus statusBefore = job.status();
-    Instant runAtBefore = job.runAt();
-    try {
-      if (!mutation.apply(job)) {
-        return Future.succeededFuture(JobRows.toJob(row));
-      }
-    } catch (Throwable refused) {
-      return Future.failedFuture(new PgFailures.Refused(refused));
-    }
-    job.touch(clock.instant());
-    Future<Job> saved = conn.preparedQuery(JobQueries.UPDATE).execute(JobRows.updateParams(job))
-        .map(rows -> JobRows.toJob(rows.iterator().next()));
-    boolean runnableAgain = job.status() == JobStatus.QUEUED
-        && (statusBefore != JobStatus.QUEUED || !runAtBefore.equals(job.runAt()));
-    return runnableAgain ? saved.compose(stored -> notifyWake(conn).map(stored)) : saved;
+    return write(new JobWrite(id, mutation, List.of())).map(WriteResult::job);
   }
 
   // ---- claims and leases -----------------------------------------------------------------------
 
-  /** One statement (see {@link JobQueries#CLAIM_DUE}); the answer is in claim order. */
+  /**
+   * One transaction, one commit: rows locked in id order (as every writer locks them, so two
+   * batches cannot deadlock), each mutation applied on its own, changed rows written back together;
+   * a mutation that throws refuses its own write only.
+   */
   @Override
   public Future<List<WriteResult>> writeAll(List<JobWrite> writes) {
     List<UUID> ids = new ArrayList<>(writes.size());
@@ -330,8 +300,6 @@ public final class PgJobStore implements JobStore {
         ids.add(uuid);
       }
     }
-    // One transaction, one commit: rows locked in id order (as every writer locks them, so
-    // two batches cannot deadlock), each mutation applied on its own, changed rows written.
     return pool.withTransaction(conn -> conn.preparedQuery(JobQueries.SELECT_MANY_FOR_UPDATE)
             .execute(Tuple.of(ids.toArray(UUID[]::new)))
             .compose(rows -> {
@@ -348,11 +316,11 @@ public final class PgJobStore implements JobStore {
                   results.add(WriteResult.refused(StagecoachException.notFound("job " + write.id())));
                   continue;
                 }
+                int changedBefore = updates.size();
                 WriteResult result = applyInBatch(row, write, updates);
                 results.add(result);
                 events.addAll(result.events());
-                Job written = result.job();
-                runnableAgain |= written != null && written.status() == JobStatus.QUEUED;
+                runnableAgain |= updates.size() > changedBefore && runnableAgain(row, result.job());
                 logs.add(Map.entry(UUID.fromString(write.id()), write.logs()));
               }
               // Issued together, so the client pipelines them: one round trip, not one each.
@@ -366,6 +334,12 @@ public final class PgJobStore implements JobStore {
         .recover(PgFailures::translate);
   }
 
+  /** Whether a change made the job due again: queued now, and not queued before or queued for another time. */
+  private static boolean runnableAgain(Row before, Job after) {
+    return after.status() == JobStatus.QUEUED && (!JobStatus.QUEUED.wire().equals(before.getString("status"))
+        || !after.runAt().equals(JobRows.instant(before, "run_at")));
+  }
+
   /**
    * Applies one write of a batch to its locked row: a changed job's UPDATE goes to {@code updates},
    * and the write's announcer makes its events from the job as written (a write that changed
@@ -375,7 +349,7 @@ public final class PgJobStore implements JobStore {
     Job job = JobRows.toJob(row);
     try {
       if (!write.mutation().apply(job)) {
-        return WriteResult.written(job, List.of());
+        return WriteResult.written(JobRows.toJob(row), List.of()); // as stored: the mutation may have touched its copy
       }
     } catch (RuntimeException refused) {
       return WriteResult.refused(refused);
@@ -393,6 +367,7 @@ public final class PgJobStore implements JobStore {
     return OutboxRows.record(pool, events).recover(PgFailures::translate);
   }
 
+  /** One statement (see {@link JobQueries#CLAIM_DUE}); the answer is in claim order. */
   @Override
   public Future<List<Job>> claimDue(String runner, int limit, Duration leaseTtl) {
     if (limit <= 0) {
