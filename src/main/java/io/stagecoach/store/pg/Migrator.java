@@ -42,7 +42,8 @@ public final class Migrator {
       "V004__alerts_audit.sql",
       "V005__outbox.sql",
       "V006__webhook_delivery_retention.sql",
-      "V007__claim_function.sql");
+      "V007__claim_function.sql",
+      "V008__claim_without_flush_wait.sql");
 
   static final String RESOURCE_DIR = "db/migration/";
 
