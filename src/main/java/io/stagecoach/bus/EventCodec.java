@@ -10,8 +10,9 @@ import io.vertx.core.json.JsonObject;
  * consumer; with the webhook dispatcher, the alerter and watchers all consuming every event, that
  * copying cost more than running a no-op job (see README, Benchmarks). Here local consumers share
  * the one envelope, which they must treat as read-only; across a cluster it travels as JSON text.
+ * An {@link Event} is sent and its envelope made for the first consumer that receives it.
  */
-public final class EventCodec implements MessageCodec<JsonObject, JsonObject> {
+public final class EventCodec implements MessageCodec<Event, JsonObject> {
   public static final String NAME = "stagecoach.event";
 
   /** Registers the codec on {@code bus} once; later calls do nothing. */
@@ -26,8 +27,8 @@ public final class EventCodec implements MessageCodec<JsonObject, JsonObject> {
   }
 
   @Override
-  public void encodeToWire(Buffer buffer, JsonObject event) {
-    Buffer json = event.toBuffer();
+  public void encodeToWire(Buffer buffer, Event event) {
+    Buffer json = Buffer.buffer(event.body());
     buffer.appendInt(json.length()).appendBuffer(json);
   }
 
@@ -38,8 +39,8 @@ public final class EventCodec implements MessageCodec<JsonObject, JsonObject> {
   }
 
   @Override
-  public JsonObject transform(JsonObject event) {
-    return event;
+  public JsonObject transform(Event event) {
+    return event.envelope();
   }
 
   @Override

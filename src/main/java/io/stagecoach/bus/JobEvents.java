@@ -8,6 +8,7 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Makes events and publishes them on {@link Addresses#EVENTS}, their type's address and, for a
@@ -29,30 +30,24 @@ public final class JobEvents {
     EventCodec.register(bus);
   }
 
-  /** An event about {@code job} as it is now. */
+  /** An event about {@code job} as it is now (a copy is kept: the caller may change its job later). */
   public Event of(EventType type, Job job) {
-    return of(type, job, JobJson.toJson(job));
+    Job snapshot = job.copy();
+    return make(type, job.tenant(), job.id(), () -> JobJson.toJson(snapshot));
   }
 
   /** An event about a job with {@code data} of its own, such as the job plus the stage a stage event is about. */
   public Event of(EventType type, Job job, JsonObject data) {
-    return make(type, job.tenant(), job.id(), data);
+    return make(type, job.tenant(), job.id(), () -> data);
   }
 
   /** An event about no job, such as {@code alert.raised}. */
   public Event of(EventType type, String tenant, JsonObject data) {
-    return make(type, tenant, null, data);
+    return make(type, tenant, null, () -> data);
   }
 
-  private Event make(EventType type, String tenant, String jobId, JsonObject data) {
-    String id = JobIds.random();
-    JsonObject envelope = new JsonObject()
-        .put("id", id)
-        .put("type", type.wire())
-        .put("timestamp", JobJson.instant(clock.instant()))
-        .put("tenant", tenant)
-        .put("data", data);
-    return new Event(id, type, tenant, jobId, envelope, interest.wants(tenant, type));
+  private Event make(EventType type, String tenant, String jobId, Supplier<JsonObject> data) {
+    return new Event(JobIds.random(), type, tenant, jobId, clock.instant(), data, interest.wants(tenant, type));
   }
 
   /** Publishes stored events; if any went to the outbox, wakes the webhook relay once. */
@@ -72,10 +67,11 @@ public final class JobEvents {
   }
 
   private void send(Event event) {
-    bus.publish(Addresses.EVENTS, event.envelope(), SHARED);
-    bus.publish(Addresses.eventsOfType(event.type()), event.envelope(), SHARED);
+    // The event itself travels: a consumer's copy of the message makes the envelope (EventCodec).
+    bus.publish(Addresses.EVENTS, event, SHARED);
+    bus.publish(Addresses.eventsOfType(event.type()), event, SHARED);
     if (event.jobId() != null) {
-      bus.publish(Addresses.jobEvents(event.jobId()), event.envelope(), SHARED);
+      bus.publish(Addresses.jobEvents(event.jobId()), event, SHARED);
     }
   }
 }
