@@ -1,6 +1,7 @@
 package io.stagecoach.bench;
 
 import io.stagecoach.bus.Addresses;
+import io.stagecoach.bus.EventType;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -23,11 +24,9 @@ final class Completions {
 
   private Completions(Vertx vertx, boolean trackIds) {
     this.trackIds = trackIds;
-    consumer = vertx.eventBus().consumer(Addresses.EVENTS, m -> {
-      if ("job.succeeded".equals(m.body().getString("type"))) {
-        onSucceeded(m.body().getJsonObject("data").getString("id"));
-      }
-    });
+    // The one type it needs, as a subscriber would: consuming every event would make every envelope.
+    consumer = vertx.eventBus().consumer(Addresses.eventsOfType(EventType.JOB_SUCCEEDED),
+        m -> onSucceeded(m.body().getJsonObject("data").getString("id")));
   }
 
   /** Listens; with {@code trackIds}, {@link #succeeded} can be asked after the job has already ended. */
