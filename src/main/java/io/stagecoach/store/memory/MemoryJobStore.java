@@ -43,10 +43,14 @@ public final class MemoryJobStore implements JobStore {
   private record Slot(String id, int priority, Instant runAt) {
   }
 
-  private static final Comparator<Slot> BY_RUN_AT =
-      Comparator.comparing(Slot::runAt).thenComparing(Slot::id);
-  private static final Comparator<Slot> BY_PRIORITY =
-      Comparator.comparingInt(Slot::priority).reversed().thenComparing(BY_RUN_AT);
+  /** Earliest first, then by id (written out: the composed comparators showed in drain profiles). */
+  private static final Comparator<Slot> BY_RUN_AT = (a, b) -> {
+    int byTime = a.runAt().compareTo(b.runAt());
+    return byTime != 0 ? byTime : a.id().compareTo(b.id());
+  };
+  /** Highest priority first, then earliest, then by id: the claim order. */
+  private static final Comparator<Slot> BY_PRIORITY = (a, b) ->
+      a.priority() != b.priority() ? Integer.compare(b.priority(), a.priority()) : BY_RUN_AT.compare(a, b);
 
   private static final class Logs {
     final ArrayDeque<LogLine> lines = new ArrayDeque<>();
