@@ -62,7 +62,7 @@ final class JobQueries {
       WHERE ($1::text IS NULL OR tenant = $1)
         AND ($2::text IS NULL OR status = $2)
         AND ($3::text IS NULL OR type = $3)
-        AND ($4::jsonb IS NULL OR labels @> $4)
+        AND ($4::jsonb IS NULL OR (labels @> $4 AND labels <> '{}'::jsonb))
         AND ($5::uuid IS NULL OR id < $5)
       ORDER BY id DESC
       LIMIT $6

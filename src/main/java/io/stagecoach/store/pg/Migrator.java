@@ -43,7 +43,8 @@ public final class Migrator {
       "V005__outbox.sql",
       "V006__webhook_delivery_retention.sql",
       "V007__claim_function.sql",
-      "V008__claim_without_flush_wait.sql");
+      "V008__claim_without_flush_wait.sql",
+      "V009__labels_index_only_labelled.sql");
 
   static final String RESOURCE_DIR = "db/migration/";
 
