@@ -1,0 +1,195 @@
+// Shared by the peer scripts: options, the two workloads' bookkeeping, output.
+// Mirrors src/main/java/io/stagecoach/bench/Bench.java (same defaults, same warm-up, same
+// nearest-rank percentiles, same rounding) so that the lines compare one to one.
+
+export const WARM_UP_SAMPLES = 50;
+export const WARM_UP_JOBS = 2000;
+
+export const PG_URI = process.env.PEERS_PG_URI ?? 'postgresql://postgres@127.0.0.1:5432/peers_bench';
+export const REDIS_URL = process.env.PEERS_REDIS_URL ?? 'redis://127.0.0.1:6379/5';
+
+/** --workload drain|latency|all --jobs N --concurrency C --samples M [--until event|committed] */
+export function parseArgs(argv = process.argv.slice(2), extra = {}) {
+  const options = { workload: 'all', jobs: 20000, concurrency: 32, samples: 500, until: 'event', ...extra };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const [flag, inline] = arg.includes('=') ? arg.split(/=(.*)/s, 2) : [arg, undefined];
+    const value = () => (inline !== undefined ? inline : argv[++i]);
+    switch (flag) {
+      case '--workload': options.workload = value(); break;
+      case '--jobs': options.jobs = positiveInt(flag, value()); break;
+      case '--concurrency': options.concurrency = positiveInt(flag, value()); break;
+      case '--samples': options.samples = positiveInt(flag, value()); break;
+      case '--until': options.until = value(); break;
+      case '-h': case '--help':
+        process.stderr.write('options: --workload drain|latency|all --jobs N (20000) --concurrency C (32) '
+          + '--samples M (500) [--until event|committed (PostgreSQL peers, latency only)]\n');
+        process.exit(0);
+        break;
+      default:
+        throw new Error(`unknown option ${arg}`);
+    }
+  }
+  if (!['drain', 'latency', 'all'].includes(options.workload)) {
+    throw new Error(`--workload must be drain, latency or all, not ${options.workload}`);
+  }
+  if (!['event', 'committed'].includes(options.until)) {
+    throw new Error(`--until must be event or committed, not ${options.until}`);
+  }
+  return options;
+}
+
+function positiveInt(flag, text) {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} needs a positive integer, not ${text}`);
+  return n;
+}
+
+export function progress(message) {
+  process.stderr.write(message + '\n');
+}
+
+/** Prints one result line on stdout (the only thing a script prints there). */
+export function emit(line) {
+  process.stdout.write(JSON.stringify(line) + '\n');
+}
+
+export const now = () => performance.now();
+
+export function round(value, digits) {
+  const scale = 10 ** digits;
+  return Math.round(value * scale) / scale;
+}
+
+/** Nearest rank on sorted samples, as Bench.percentile. */
+export function percentile(sorted, p) {
+  const index = Math.ceil(p * sorted.length) - 1;
+  return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+}
+
+export function drainLine(system, n, concurrency, seconds, enqueueSeconds) {
+  return {
+    system, workload: 'drain', n, concurrency,
+    seconds: round(seconds, 3),
+    jobs_per_s: Math.round(n / seconds),
+    enqueue_per_s: Math.round(n / enqueueSeconds),
+  };
+}
+
+export function latencyLine(system, msSamples, until) {
+  const sorted = Float64Array.from(msSamples).sort();
+  const line = {
+    system, workload: 'latency', m: sorted.length,
+    p50_ms: round(percentile(sorted, 0.50), 3),
+    p99_ms: round(percentile(sorted, 0.99), 3),
+  };
+  if (until && until !== 'event') line.until = until;
+  return line;
+}
+
+/**
+ * Completion signals keyed by job id that tolerate the signal arriving before anyone waits for
+ * it (a worker can finish a job before the add call that created it has returned its id).
+ */
+export class Waiters {
+  #waiting = new Map();
+  #early = new Set();
+
+  wait(id) {
+    id = String(id);
+    if (this.#early.delete(id)) return Promise.resolve();
+    return new Promise((resolve) => this.#waiting.set(id, resolve));
+  }
+
+  done(id) {
+    id = String(id);
+    const resolve = this.#waiting.get(id);
+    if (resolve) {
+      this.#waiting.delete(id);
+      resolve();
+    } else {
+      this.#early.add(id);
+    }
+  }
+}
+
+/** A promise resolved once count() has been called `target` times (or more). */
+export class Counter {
+  count = 0;
+  #target = Infinity;
+  #resolve = null;
+
+  until(target) {
+    this.#target = target;
+    return new Promise((resolve) => {
+      this.#resolve = resolve;
+      this.#check();
+    });
+  }
+
+  add(k = 1) {
+    this.count += k;
+    this.#check();
+  }
+
+  #check() {
+    if (this.#resolve && this.count >= this.#target) {
+      const resolve = this.#resolve;
+      this.#resolve = null;
+      resolve();
+    }
+  }
+}
+
+export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls `check` every `everyMs` until it answers true. */
+export async function pollUntil(check, everyMs = 10) {
+  while (!(await check())) await sleep(everyMs);
+}
+
+/**
+ * Times `submitAndWait` WARM_UP_SAMPLES times untimed, then `samples` times; a latency line.
+ */
+export async function measureLatency(system, samples, until, submitAndWait) {
+  progress(`latency: ${samples} samples after ${WARM_UP_SAMPLES} warm-up`);
+  const ms = [];
+  for (let i = -WARM_UP_SAMPLES; i < samples; i++) {
+    const t0 = now();
+    await submitAndWait();
+    if (i >= 0) ms.push(now() - t0);
+  }
+  return latencyLine(system, ms, until);
+}
+
+/**
+ * Runs the selected workloads: for drain, one untimed warm-up drain of min(2000, N) first (as
+ * the JVM bench does for its JIT). `drain(n)` and `latency()` answer result lines; only the
+ * timed ones are printed. Exits the process once done, with a warning if something the
+ * engine left open would otherwise have kept it alive.
+ */
+export async function main(options, { drain, latency }) {
+  let status = 0;
+  try {
+    if (options.workload === 'drain' || options.workload === 'all') {
+      const warm = Math.min(WARM_UP_JOBS, options.jobs);
+      progress(`warm-up: an untimed drain of ${warm} jobs`);
+      const w = await drain(warm);
+      progress(`  warm-up drained at ${w.jobs_per_s} jobs/s`);
+      progress(`drain: n=${options.jobs} concurrency=${options.concurrency}`);
+      emit(await drain(options.jobs));
+    }
+    if (options.workload === 'latency' || options.workload === 'all') {
+      emit(await latency());
+    }
+  } catch (err) {
+    status = 1;
+    progress(`failed: ${err?.stack ?? err}`);
+  }
+  // Everything should be closed by now; if a handle lingers, say so and exit anyway.
+  setTimeout(() => {
+    progress('warning: handles still open 5 s after closing; exiting anyway');
+    process.exit(status);
+  }, 5000).unref();
+  process.exitCode = status;
+}
