@@ -70,22 +70,39 @@ public final class JobJson {
         .maxAttempts(json.getInteger("maxAttempts", 1))
         .timeoutMs(json.getLong("timeoutMs", 0L))
         .idempotencyKey(json.getString("idempotencyKey"))
-        .labels(stringMap(json.getJsonObject("labels", new JsonObject())))
-        .runAt(parseInstant(json.getString("runAt")));
-    JsonObject error = json.getJsonObject("error");
-    if (error != null) {
-      job.error(new JobError(error.getString("code"), error.getString("message")));
-    }
-    JsonObject lock = json.getJsonObject("lock");
-    if (lock != null) {
-      job.lock(new LockSpec(lock.getString("key"), OnBusy.fromWire(lock.getString("onBusy"))));
-    }
-    for (Object o : json.getJsonArray("stages", new JsonArray())) {
-      job.stages().add(stageFromJson((JsonObject) o));
-    }
+        .labels(labelsFromJson(json.getJsonObject("labels", new JsonObject())))
+        .runAt(parseInstant(json.getString("runAt")))
+        .error(errorFromJson(json.getJsonObject("error")))
+        .lock(lockFromJson(json.getJsonObject("lock")));
+    job.stages().addAll(stagesFromJson(json.getJsonArray("stages", new JsonArray())));
     return job.restore(JobStatus.fromWire(json.getString("status")), json.getInteger("attempt", 0),
         parseInstant(json.getString("startedAt")), parseInstant(json.getString("finishedAt")),
         parseInstant(json.getString("updatedAt")), json.getLong("version", 1L), null, null);
+  }
+
+  /** A job's error as {@link #toJson(Job)} writes it; null for null. */
+  public static JobError errorFromJson(JsonObject error) {
+    return error == null ? null : new JobError(error.getString("code"), error.getString("message"));
+  }
+
+  /** A job's lock as {@link #toJson(Job)} writes it; null for null. */
+  public static LockSpec lockFromJson(JsonObject lock) {
+    return lock == null ? null : new LockSpec(lock.getString("key"), OnBusy.fromWire(lock.getString("onBusy")));
+  }
+
+  /** Stages as {@link #toJson(Job)} writes them (a weight, when present, is read too). */
+  public static List<Stage> stagesFromJson(JsonArray stages) {
+    List<Stage> out = new ArrayList<>(stages.size());
+    for (Object o : stages) {
+      out.add(stageFromJson((JsonObject) o));
+    }
+    return out;
+  }
+
+  public static Map<String, String> labelsFromJson(JsonObject json) {
+    Map<String, String> map = new java.util.LinkedHashMap<>();
+    json.forEach(e -> map.put(e.getKey(), String.valueOf(e.getValue())));
+    return map;
   }
 
   private static Stage stageFromJson(JsonObject json) {
@@ -98,12 +115,6 @@ public final class JobJson {
     stage.restore(StageStatus.fromWire(json.getString("status")), json.getDouble("progress", 0.0),
         parseInstant(json.getString("startedAt")), parseInstant(json.getString("finishedAt")), params);
     return stage;
-  }
-
-  private static Map<String, String> stringMap(JsonObject json) {
-    Map<String, String> map = new java.util.LinkedHashMap<>();
-    json.forEach(e -> map.put(e.getKey(), String.valueOf(e.getValue())));
-    return map;
   }
 
   /** Progress to four decimals: enough for a bar, and stable across JSON round trips. */
