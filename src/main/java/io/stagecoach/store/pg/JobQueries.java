@@ -69,25 +69,75 @@ final class JobQueries {
       """;
 
   /**
-   * Writes back many jobs in one statement, every field a mutation may change (type, tenant and createdAt never change), one array per
-   * column ({@link JobRows#updateManyParams}); jsonb values travel as text.
+   * Everything a batch of writes stores, as one statement (so a transaction needs no more than its
+   * row locks, this, and COMMIT, which travels with it; see {@link PipelinedTransaction}). Empty
+   * arrays leave a part out.
+   * <ul>
+   *   <li>$1-$21: the jobs written back, every field a mutation may change (type, tenant and
+   *       createdAt never change), one array per column ({@link JobRows#writeBatchParams}), jsonb
+   *       values as text;
+   *   <li>$22-$26: log lines (job, at, level, stage, message), numbered per job in array order after
+   *       the job's last seq, which the job's counter row hands out (its row lock orders concurrent
+   *       appends; counters are taken in id order, as jobs are locked); lines past the cap $27 are
+   *       not stored, and stored lines the cap pushes out are deleted;
+   *   <li>$28-$32: outbox events (ids, tenants, types, job ids, bodies); a job's waiting
+   *       {@code job.progress} event is replaced by the newer one;
+   *   <li>$33: when not null, a {@link #WAKE_CHANNEL} notification with this payload.
+   * </ul>
+   * A job's dropped count is not stored: its last seq less the lines it still has.
    */
-  static final String UPDATE_MANY = """
-      UPDATE stagecoach_jobs AS job SET
-        status = u.status, priority = u.priority, input = u.input::jsonb, result = u.result::jsonb,
-        error = u.error::jsonb, attempt = u.attempt, max_attempts = u.max_attempts, timeout_ms = u.timeout_ms,
-        lock_spec = u.lock_spec::jsonb, idempotency_key = u.idempotency_key, fingerprint = u.fingerprint,
-        labels = u.labels::jsonb, run_at = u.run_at, started_at = u.started_at, finished_at = u.finished_at,
-        updated_at = u.updated_at, version = u.version, stages = u.stages::jsonb, lease_owner = u.lease_owner,
-        lease_expires_at = u.lease_expires_at
-      FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::int[], $8::int[],
-          $9::bigint[], $10::text[], $11::text[], $12::text[], $13::text[], $14::timestamptz[], $15::timestamptz[],
-          $16::timestamptz[], $17::timestamptz[], $18::bigint[], $19::text[], $20::text[], $21::timestamptz[])
-        AS u (id, status, priority, input, result, error, attempt, max_attempts, timeout_ms, lock_spec,
-          idempotency_key, fingerprint, labels, run_at, started_at, finished_at, updated_at, version, stages,
-          lease_owner, lease_expires_at)
-      WHERE job.id = u.id
-      """;
+  static final String WRITE_BATCH = """
+      WITH updated AS (
+        UPDATE stagecoach_jobs AS job SET
+          status = u.status, priority = u.priority, input = u.input::jsonb, result = u.result::jsonb,
+          error = u.error::jsonb, attempt = u.attempt, max_attempts = u.max_attempts, timeout_ms = u.timeout_ms,
+          lock_spec = u.lock_spec::jsonb, idempotency_key = u.idempotency_key, fingerprint = u.fingerprint,
+          labels = u.labels::jsonb, run_at = u.run_at, started_at = u.started_at, finished_at = u.finished_at,
+          updated_at = u.updated_at, version = u.version, stages = u.stages::jsonb, lease_owner = u.lease_owner,
+          lease_expires_at = u.lease_expires_at
+        FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::int[], $8::int[],
+            $9::bigint[], $10::text[], $11::text[], $12::text[], $13::text[], $14::timestamptz[], $15::timestamptz[],
+            $16::timestamptz[], $17::timestamptz[], $18::bigint[], $19::text[], $20::text[], $21::timestamptz[])
+          AS u (id, status, priority, input, result, error, attempt, max_attempts, timeout_ms, lock_spec,
+            idempotency_key, fingerprint, labels, run_at, started_at, finished_at, updated_at, version, stages,
+            lease_owner, lease_expires_at)
+        WHERE job.id = u.id
+        RETURNING job.id
+      ),
+      line AS (
+        SELECT l.job_id, l.at, l.level, l.stage, l.message,
+          count(*) OVER (PARTITION BY l.job_id) AS n,
+          row_number() OVER (PARTITION BY l.job_id ORDER BY l.ord) AS i
+        FROM unnest($22::uuid[], $23::timestamptz[], $24::text[], $25::text[], $26::text[])
+          WITH ORDINALITY AS l (job_id, at, level, stage, message, ord)
+      ),
+      reserved AS (
+        INSERT INTO stagecoach_job_log_counters AS counter (job_id, last_seq)
+        SELECT job_id, count(*) FROM line GROUP BY job_id ORDER BY job_id
+        ON CONFLICT (job_id) DO UPDATE SET last_seq = counter.last_seq + EXCLUDED.last_seq
+        RETURNING job_id, last_seq
+      ),
+      kept AS (
+        INSERT INTO stagecoach_job_logs (job_id, seq, at, level, stage, message)
+        SELECT line.job_id, reserved.last_seq - line.n + line.i, line.at, line.level, line.stage, line.message
+        FROM line JOIN reserved USING (job_id)
+        WHERE reserved.last_seq - line.n + line.i > reserved.last_seq - $27
+      ),
+      pushed_out AS (
+        DELETE FROM stagecoach_job_logs AS log USING reserved
+        WHERE log.job_id = reserved.job_id AND reserved.last_seq > $27 AND log.seq <= reserved.last_seq - $27
+      ),
+      recorded AS (
+        INSERT INTO stagecoach_outbox (event_id, tenant, type, job_id, body)
+        SELECT * FROM unnest($28::text[], $29::text[], $30::text[], $31::uuid[], $32::text[])
+        ON CONFLICT (job_id) WHERE type = 'job.progress'
+        DO UPDATE SET event_id = EXCLUDED.event_id, body = EXCLUDED.body
+      ),
+      woken AS (
+        SELECT pg_notify('%s', $33) WHERE $33::text IS NOT NULL
+      )
+      SELECT (SELECT count(*) FROM updated) AS updated, (SELECT count(*) FROM woken) AS woken
+      """.formatted(WAKE_CHANNEL);
 
   /**
    * Claims due jobs in one statement: $1 now, $2 limit, $3 runner, $4 lease end. The function
@@ -126,39 +176,12 @@ final class JobQueries {
       """;
 
   /**
-   * Reserves seqs for many jobs at once: $2[i] seqs for job $1[i] (each job once, in id order, so
-   * concurrent reservations lock counter rows in one order); answers each job's last seq. The row
-   * lock orders concurrent appends to one job.
+   * Lines of job $1 after seq $2, at most $3, with the dropped count (lines numbered less lines
+   * kept); no row when the job has no log.
    */
-  static final String RESERVE_LOG_SEQS = """
-      INSERT INTO stagecoach_job_log_counters AS counter (job_id, last_seq, dropped)
-      SELECT r.job_id, r.n, 0 FROM unnest($1::uuid[], $2::bigint[]) AS r (job_id, n) ORDER BY r.job_id
-      ON CONFLICT (job_id) DO UPDATE SET last_seq = counter.last_seq + EXCLUDED.last_seq
-      RETURNING job_id, last_seq
-      """;
-
-  /** Inserts the log lines of many jobs, one row per element of the arrays. */
-  static final String INSERT_LOG_LINES = """
-      INSERT INTO stagecoach_job_logs (job_id, seq, at, level, stage, message)
-      SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::timestamptz[], $4::text[], $5::text[], $6::text[])
-      """;
-
-  /**
-   * Drops the lines of job $1 with seq at or below $2 and counts them, plus $3 lines of the batch
-   * that were past the cap before they were ever stored.
-   */
-  static final String DROP_OLD_LOG_LINES = """
-      WITH gone AS (
-        DELETE FROM stagecoach_job_logs WHERE job_id = $1 AND seq <= $2 RETURNING seq
-      )
-      UPDATE stagecoach_job_log_counters
-      SET dropped = dropped + (SELECT count(*) FROM gone) + $3
-      WHERE job_id = $1
-      """;
-
-  /** Lines of job $1 after seq $2, at most $3, with the dropped count; no row when the job has no log. */
   static final String LOG_PAGE = """
-      SELECT counter.dropped, line.seq, line.at, line.level, line.stage, line.message
+      SELECT counter.last_seq - (SELECT count(*) FROM stagecoach_job_logs WHERE job_id = counter.job_id) AS dropped,
+        line.seq, line.at, line.level, line.stage, line.message
       FROM stagecoach_job_log_counters AS counter
       LEFT JOIN LATERAL (
         SELECT seq, at, level, stage, message FROM stagecoach_job_logs

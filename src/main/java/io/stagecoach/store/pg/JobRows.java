@@ -34,8 +34,8 @@ final class JobRows {
         .addValue(c.updatedAts).addValue(c.versions).addValue(c.stages).addValue(c.leaseOwners).addValue(c.leaseEnds);
   }
 
-  /** Parameters of {@link JobQueries#UPDATE_MANY}: one array per column, jsonb values as text. */
-  static Tuple updateManyParams(List<Job> jobs) {
+  /** The jobs of {@link JobQueries#WRITE_BATCH} ($1-$21): one array per column, jsonb values as text. */
+  static Tuple writeBatchParams(List<Job> jobs) {
     Columns c = new Columns(jobs);
     return Tuple.of(c.ids, c.statuses, c.priorities, c.inputs, c.results, c.errors, c.attempts, c.maxAttempts,
             c.timeouts, c.locks)

@@ -44,7 +44,8 @@ public final class Migrator {
       "V006__webhook_delivery_retention.sql",
       "V007__claim_function.sql",
       "V008__claim_without_flush_wait.sql",
-      "V009__labels_index_only_labelled.sql");
+      "V009__labels_index_only_labelled.sql",
+      "V010__log_dropped_count_derived.sql");
 
   static final String RESOURCE_DIR = "db/migration/";
 

@@ -11,17 +11,26 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-/** Writes events to the outbox table ({@link JobQueries#INSERT_OUTBOX}), inside the caller's transaction. */
+/**
+ * Writes events to the outbox table ({@link JobQueries#INSERT_OUTBOX}, or as part of
+ * {@link JobQueries#WRITE_BATCH}), inside the caller's transaction.
+ */
 final class OutboxRows {
   private OutboxRows() {
   }
 
   /** Records the subscribed ones of {@code events} in one statement; nothing at all when none is. */
   static Future<Void> record(SqlClient conn, List<Event> events) {
-    List<Event> kept = kept(events);
-    if (kept.isEmpty()) {
+    Object[] columns = columns(events);
+    if (((String[]) columns[0]).length == 0) {
       return Future.succeededFuture();
     }
+    return conn.preparedQuery(JobQueries.INSERT_OUTBOX).execute(Tuple.wrap(columns)).mapEmpty();
+  }
+
+  /** The outbox columns of the subscribed ones of {@code events}: ids, tenants, types, job ids, bodies. */
+  static Object[] columns(List<Event> events) {
+    List<Event> kept = kept(events);
     int n = kept.size();
     String[] ids = new String[n];
     String[] tenants = new String[n];
@@ -36,8 +45,7 @@ final class OutboxRows {
       jobIds[i] = event.jobId() == null ? null : UUID.fromString(event.jobId());
       bodies[i] = event.body();
     }
-    return conn.preparedQuery(JobQueries.INSERT_OUTBOX).execute(Tuple.of(ids, tenants, types, jobIds, bodies))
-        .mapEmpty();
+    return new Object[] {ids, tenants, types, jobIds, bodies};
   }
 
   /**

@@ -41,7 +41,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -304,36 +303,34 @@ public final class PgJobStore implements JobStore {
         ids.add(uuid);
       }
     }
-    return PipelinedTransaction.run(pool, conn -> conn.preparedQuery(JobQueries.SELECT_MANY_FOR_UPDATE)
+    return PipelinedTransaction.run(pool, (conn, commit) -> conn.preparedQuery(JobQueries.SELECT_MANY_FOR_UPDATE)
             .execute(Tuple.of(ids.toArray(UUID[]::new)))
             .compose(rows -> {
               Map<String, Row> byId = new HashMap<>();
               rows.forEach(row -> byId.put(row.getUUID("id").toString(), row));
               List<WriteResult> results = new ArrayList<>(writes.size());
-              List<Event> events = new ArrayList<>();
-              List<Job> updates = new ArrayList<>();
+              WriteBatch batch = new WriteBatch(logCap);
               boolean runnableAgain = false;
-              List<Map.Entry<UUID, List<LogLine>>> logs = new ArrayList<>();
               for (JobWrite write : writes) {
                 Row row = byId.get(write.id());
                 if (row == null) {
                   results.add(WriteResult.refused(StagecoachException.notFound("job " + write.id())));
                   continue;
                 }
-                int changedBefore = updates.size();
-                WriteResult result = applyInBatch(row, write, updates);
+                int changedBefore = batch.updates();
+                WriteResult result = applyInBatch(row, write, batch);
                 results.add(result);
-                events.addAll(result.events());
-                runnableAgain |= updates.size() > changedBefore && runnableAgain(row, result.job());
-                logs.add(Map.entry(UUID.fromString(write.id()), write.logs()));
+                batch.record(result.events());
+                runnableAgain |= batch.updates() > changedBefore && runnableAgain(row, result.job());
+                batch.log(UUID.fromString(write.id()), write.logs());
               }
-              // Issued together, so the client pipelines them: one round trip, not one each.
-              Future<Void> saved = updates.isEmpty() ? Future.succeededFuture()
-                  : conn.preparedQuery(JobQueries.UPDATE_MANY).execute(JobRows.updateManyParams(updates)).mapEmpty();
-              Future<Void> logged = appendLogs(conn, logs);
-              Future<Void> recorded = OutboxRows.record(conn, events);
-              Future<Void> woken = runnableAgain ? notifyWake(conn) : Future.succeededFuture();
-              return Future.all(saved, logged, recorded, woken).map(results);
+              if (runnableAgain) {
+                batch.wake(storeId);
+              }
+              // One statement with COMMIT right behind it: one round trip for all of it.
+              Future<Void> written = batch.isEmpty() ? Future.succeededFuture()
+                  : conn.preparedQuery(JobQueries.WRITE_BATCH).execute(batch.params()).mapEmpty();
+              return Future.all(written, commit.get()).map(results);
             }))
         .recover(PgFailures::translate);
   }
@@ -345,11 +342,11 @@ public final class PgJobStore implements JobStore {
   }
 
   /**
-   * Applies one write of a batch to its locked row: a changed job's UPDATE goes to {@code updates},
+   * Applies one write of a batch to its locked row: a changed job goes to the batch,
    * and the write's announcer makes its events from the job as written (a write that changed
    * nothing announces nothing).
    */
-  private WriteResult applyInBatch(Row row, JobWrite write, List<Job> updates) {
+  private WriteResult applyInBatch(Row row, JobWrite write, WriteBatch batch) {
     Job job = JobRows.toJob(row);
     try {
       if (!write.mutation().apply(job)) {
@@ -359,7 +356,7 @@ public final class PgJobStore implements JobStore {
       return WriteResult.refused(refused);
     }
     job.touch(clock.instant());
-    updates.add(job);
+    batch.update(job);
     return WriteResult.written(job, write.announcer().announce(job));
   }
 
@@ -420,9 +417,8 @@ public final class PgJobStore implements JobStore {
   // ---- logs ------------------------------------------------------------------------------------
 
   /**
-   * One transaction: reserves the seqs on the job's counter row (which orders concurrent appends),
-   * inserts the lines that fall within the cap, then deletes the lines the cap pushes out and counts
-   * them, together with the lines of this batch that were past the cap already. Fails with
+   * One statement ({@link JobQueries#WRITE_BATCH} with log lines only): numbers the lines on the
+   * job's counter row, stores those within the cap and deletes those it pushes out. Fails with
    * {@code not_found} for a job that does not exist.
    */
   @Override
@@ -434,80 +430,13 @@ public final class PgJobStore implements JobStore {
     if (lines.isEmpty()) {
       return Future.succeededFuture();
     }
-    return PipelinedTransaction.run(pool, conn -> appendLogs(conn, List.of(Map.entry(uuid, lines))))
+    WriteBatch batch = new WriteBatch(logCap);
+    batch.log(uuid, lines);
+    return pool.preparedQuery(JobQueries.WRITE_BATCH).execute(batch.params())
+        .<Void>mapEmpty()
         .recover(e -> PgFailures.isSqlState(e, PgFailures.FOREIGN_KEY_VIOLATION)
             ? Future.failedFuture(StagecoachException.notFound("job " + jobId))
             : PgFailures.translate(e));
-  }
-
-  /**
-   * Numbers and stores each job's lines inside the caller's transaction, dropping what passes the
-   * cap: one statement reserves the seqs of every job, one inserts every line, and only jobs past
-   * their cap cost one more each — so a batch of ends costs two or three round trips, not one per job.
-   */
-  private Future<Void> appendLogs(SqlConnection conn, List<Map.Entry<UUID, List<LogLine>>> batch) {
-    Map<UUID, List<LogLine>> byJob = new TreeMap<>();
-    batch.forEach(e -> {
-      if (!e.getValue().isEmpty()) {
-        byJob.computeIfAbsent(e.getKey(), id -> new ArrayList<>()).addAll(e.getValue());
-      }
-    });
-    if (byJob.isEmpty()) {
-      return Future.succeededFuture();
-    }
-    UUID[] ids = byJob.keySet().toArray(UUID[]::new);
-    Long[] counts = byJob.values().stream().map(lines -> (long) lines.size()).toArray(Long[]::new);
-    return conn.preparedQuery(JobQueries.RESERVE_LOG_SEQS).execute(Tuple.tuple().addValue(ids).addValue(counts)).compose(reserved -> {
-      Map<UUID, Long> lastSeq = new HashMap<>();
-      reserved.forEach(row -> lastSeq.put(row.getUUID("job_id"), row.getLong("last_seq")));
-      LogRows lines = new LogRows();
-      List<Tuple> drops = new ArrayList<>();
-      byJob.forEach((jobId, jobLines) -> {
-        int count = jobLines.size();
-        long last = lastSeq.get(jobId);
-        long first = last - count + 1;
-        long dropUpTo = last - logCap;
-        int skipped = (int) Math.max(0, Math.min(count, dropUpTo - first + 1));
-        for (int i = skipped; i < count; i++) {
-          lines.add(jobId, first + i, jobLines.get(i));
-        }
-        if (dropUpTo >= 1) {
-          drops.add(Tuple.of(jobId, dropUpTo, (long) skipped));
-        }
-      });
-      Future<Void> inserted = lines.isEmpty() ? Future.succeededFuture()
-          : conn.preparedQuery(JobQueries.INSERT_LOG_LINES).execute(lines.params()).mapEmpty();
-      return drops.isEmpty() ? inserted
-          : inserted.compose(v -> conn.preparedQuery(JobQueries.DROP_OLD_LOG_LINES).executeBatch(drops)).mapEmpty();
-    });
-  }
-
-  /** The parameters of {@link JobQueries#INSERT_LOG_LINES}, one array per column, built line by line. */
-  private static final class LogRows {
-    private final List<UUID> jobIds = new ArrayList<>();
-    private final List<Long> seqs = new ArrayList<>();
-    private final List<OffsetDateTime> ats = new ArrayList<>();
-    private final List<String> levels = new ArrayList<>();
-    private final List<String> stages = new ArrayList<>();
-    private final List<String> messages = new ArrayList<>();
-
-    void add(UUID jobId, long seq, LogLine line) {
-      jobIds.add(jobId);
-      seqs.add(seq);
-      ats.add(timestamp(line.at()));
-      levels.add(line.level() == null ? null : line.level().wire());
-      stages.add(line.stage());
-      messages.add(line.message());
-    }
-
-    boolean isEmpty() {
-      return jobIds.isEmpty();
-    }
-
-    Tuple params() {
-      return Tuple.of(jobIds.toArray(UUID[]::new), seqs.toArray(Long[]::new), ats.toArray(OffsetDateTime[]::new),
-          levels.toArray(String[]::new), stages.toArray(String[]::new), messages.toArray(String[]::new));
-    }
   }
 
   @Override
