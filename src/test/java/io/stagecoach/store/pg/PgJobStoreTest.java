@@ -1,6 +1,11 @@
 package io.stagecoach.store.pg;
 
+import io.stagecoach.job.Job;
+import io.stagecoach.store.JobWrite;
+import io.stagecoach.store.LogPage;
 import io.stagecoach.testing.PgTestSchema;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
 import io.stagecoach.store.JobStore;
 import io.stagecoach.store.JobStoreContract;
 import io.vertx.core.Future;
@@ -12,7 +17,10 @@ import java.time.Clock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
+import static io.stagecoach.testing.Jobs.aLogLine;
+import static io.stagecoach.testing.Jobs.aQueuedJob;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The store contract against a real PostgreSQL, in a schema of this class's own, emptied before each test. */
 class PgJobStoreTest extends JobStoreContract {
@@ -56,6 +64,40 @@ class PgJobStoreTest extends JobStoreContract {
                       return null;
                     })))
             .eventually(conn::close))
+        .onComplete(test.succeedingThenComplete());
+  }
+
+  /**
+   * A batch's statement goes out with COMMIT right behind it (PipelinedTransaction): when
+   * PostgreSQL refuses the statement (jsonb takes no NUL character), that COMMIT must roll back, so
+   * the other job's change and every log line of the batch are gone too.
+   */
+  @Test
+  void aBatchPostgresqlRefusesWritesNothing(Vertx vertx, VertxTestContext test) {
+    Job fine = aQueuedJob(clock);
+    Job refusedByPostgres = aQueuedJob(clock);
+    store.insertAll(List.of(fine, refusedByPostgres))
+        .compose(v -> store.writeAll(List.of(
+            new JobWrite(fine.id(), j -> {
+              j.priority(7);
+              return true;
+            }, List.of(aLogLine(clock, "fine"))),
+            new JobWrite(refusedByPostgres.id(), j -> {
+              j.result(new JsonObject().put("text", "nul \u0000 inside"));
+              return true;
+            }, List.of(aLogLine(clock, "refused"))))))
+        .transform(written -> Future.all(store.get(fine.id()), store.logs(fine.id(), 0, 10),
+                store.get(refusedByPostgres.id()))
+            .map(all -> {
+              test.verify(() -> {
+                assertTrue(written.failed(), "the batch fails");
+                assertEquals(0, all.<Job>resultAt(0).priority(), "the other job's change was rolled back");
+                assertEquals(1L, all.<Job>resultAt(0).version());
+                assertTrue(all.<LogPage>resultAt(1).items().isEmpty(), "no log line was kept");
+                assertEquals(null, all.<Job>resultAt(2).result());
+              });
+              return null;
+            }))
         .onComplete(test.succeedingThenComplete());
   }
 
