@@ -1,5 +1,8 @@
 package io.stagecoach.bus;
 
+import java.util.EnumMap;
+import java.util.Map;
+
 /** Every event-bus address Stagecoach uses; no address literal appears anywhere else. */
 public final class Addresses {
   private static final String PREFIX = "stagecoach.";
@@ -72,7 +75,15 @@ public final class Addresses {
 
   /** Events of one type, such as {@code job.failed}: for consumers that want a few types of many. */
   public static String eventsOfType(EventType type) {
-    return EVENTS + ".type." + type.wire();
+    return TYPE_ADDRESSES.get(type); // made once: every event is published to its type's address
+  }
+
+  private static final Map<EventType, String> TYPE_ADDRESSES = new EnumMap<>(EventType.class);
+
+  static {
+    for (EventType type : EventType.values()) {
+      TYPE_ADDRESSES.put(type, EVENTS + ".type." + type.wire());
+    }
   }
 
   /** Where a remote worker serving {@code type} consumes jobs. */
