@@ -180,9 +180,42 @@ public final class PgJobStore implements JobStore {
     } catch (IllegalArgumentException badId) {
       return Future.failedFuture(StagecoachException.invalidInput("id", "a job id must be a UUID"));
     }
+    if (jobs.stream().allMatch(job -> job.idempotencyKey() == null)) {
+      return insertUnkeyed(jobs, columns, announcer).recover(PgFailures::translate);
+    }
     return PipelinedTransaction.run(pool, conn -> conn.preparedQuery(JobQueries.INSERT_MANY).execute(columns)
             .compose(rows -> resolveInserts(conn, jobs, rows, announcer)))
         .recover(PgFailures::translate);
+  }
+
+  /**
+   * With no key in the batch every job is inserted as given, so its events are made from it before
+   * the insert, and the jobs, their outbox rows and the wake-up go in one statement
+   * ({@link JobQueries#INSERT_UNKEYED}).
+   */
+  private Future<List<Inserted>> insertUnkeyed(List<Job> jobs, Tuple columns, Announcer announcer) {
+    List<List<Event>> announced = new ArrayList<>(jobs.size());
+    List<Event> events = new ArrayList<>();
+    for (Job job : jobs) {
+      List<Event> its = announcer.announce(job);
+      announced.add(its);
+      events.addAll(its);
+    }
+    for (Object column : OutboxRows.columns(events)) {
+      columns.addValue(column);
+    }
+    return pool.preparedQuery(JobQueries.INSERT_UNKEYED).execute(columns.addValue(storeId)).map(rows -> {
+      Map<String, Job> stored = new HashMap<>();
+      rows.forEach(row -> {
+        Job job = JobRows.toJob(row);
+        stored.put(job.id(), job);
+      });
+      List<Inserted> answers = new ArrayList<>(jobs.size());
+      for (int i = 0; i < jobs.size(); i++) {
+        answers.add(Inserted.created(stored.get(jobs.get(i).id()), announced.get(i)));
+      }
+      return answers;
+    });
   }
 
   private Future<List<Inserted>> resolveInserts(SqlConnection conn, List<Job> jobs, RowSet<Row> rows,
