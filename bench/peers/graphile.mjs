@@ -3,7 +3,7 @@
 import { EventEmitter } from 'node:events';
 import pg from 'pg';
 import {
-  Counter, PG_URI, Waiters, drainLine, main, measureLatency, now, parseArgs, pollUntil, progress,
+  Counter, PG_URI, Waiters, withPool, drainLine, main, measureLatency, now, parseArgs, pollUntil, progress,
 } from './lib.mjs';
 
 // graphile-worker logs a line per successful job unless NO_LOG_SUCCESS is set, and reads it when
@@ -50,19 +50,8 @@ async function freshSchema(pool) {
   await runMigrations({ connectionString: PG_URI, schema: SCHEMA, logger });
 }
 
-/** Runs fn with a small pool of our own; drops the engine's schema afterwards, as Bench does. */
-async function withPool(fn) {
-  const pool = new pg.Pool({ connectionString: PG_URI, max: 2 });
-  try {
-    return await fn(pool);
-  } finally {
-    await pool.query(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE`).catch((err) => progress(`drop schema: ${err}`));
-    await pool.end();
-  }
-}
-
 function drain(n) {
-  return withPool(async (pool) => {
+  return withPool(SCHEMA, async (pool) => {
     await freshSchema(pool);
     const utils = await makeWorkerUtils({ connectionString: PG_URI, schema: SCHEMA, logger });
     let runner;
@@ -113,7 +102,7 @@ async function listenForDeletes(pool, waiters) {
 }
 
 function latency() {
-  return withPool(async (pool) => {
+  return withPool(SCHEMA, async (pool) => {
     await freshSchema(pool);
     const waiters = new Waiters();
     const events = new EventEmitter();

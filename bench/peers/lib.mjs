@@ -2,6 +2,8 @@
 // Mirrors src/main/java/io/stagecoach/bench/Bench.java (same defaults, same warm-up, same
 // nearest-rank percentiles, same rounding) so that the lines compare one to one.
 
+import pg from 'pg';
+
 export const WARM_UP_SAMPLES = 50;
 export const WARM_UP_JOBS = 2000;
 
@@ -138,6 +140,17 @@ export class Counter {
       this.#resolve = null;
       resolve();
     }
+  }
+}
+
+/** Runs fn with a small pool of our own; drops the engine's schema afterwards, as Bench does. */
+export async function withPool(schema, fn) {
+  const pool = new pg.Pool({ connectionString: PG_URI, max: 2 });
+  try {
+    return await fn(pool);
+  } finally {
+    await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch((err) => progress(`drop schema: ${err}`));
+    await pool.end();
   }
 }
 

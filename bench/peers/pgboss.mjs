@@ -3,7 +3,7 @@
 import pg from 'pg';
 import { PgBoss } from 'pg-boss';
 import {
-  Counter, PG_URI, Waiters, drainLine, main, measureLatency, now, parseArgs, pollUntil, progress,
+  Counter, PG_URI, Waiters, withPool, drainLine, main, measureLatency, now, parseArgs, pollUntil, progress,
 } from './lib.mjs';
 
 const SYSTEM = 'pg-boss-postgres';
@@ -27,19 +27,8 @@ async function startBoss(pool) {
   return boss;
 }
 
-/** Runs fn with a small pool of our own; drops the engine's schema afterwards, as Bench does. */
-async function withPool(fn) {
-  const pool = new pg.Pool({ connectionString: PG_URI, max: 2 });
-  try {
-    return await fn(pool);
-  } finally {
-    await pool.query(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE`).catch((err) => progress(`drop schema: ${err}`));
-    await pool.end();
-  }
-}
-
 function drain(n) {
-  return withPool(async (pool) => {
+  return withPool(SCHEMA, async (pool) => {
     const boss = await startBoss(pool);
     try {
       const jobs = Array.from({ length: n }, () => ({ data: {} }));
@@ -86,7 +75,7 @@ async function listenForCompletions(pool, waiters) {
 }
 
 function latency() {
-  return withPool(async (pool) => {
+  return withPool(SCHEMA, async (pool) => {
     const boss = await startBoss(pool);
     const waiters = new Waiters();
     let listener;
