@@ -1,9 +1,8 @@
 #!/usr/bin/env node
 // graphile-worker (PostgreSQL) on Stagecoach's drain and latency workloads. See README.md.
 import { EventEmitter } from 'node:events';
-import pg from 'pg';
 import {
-  Counter, PG_URI, Waiters, withPool, drainLine, main, measureLatency, now, parseArgs, pollUntil, progress,
+  Counter, PG_URI, Waiters, listenDone, withPool, drainLine, main, measureLatency, now, parseArgs, pollUntil, progress,
 } from './lib.mjs';
 
 // graphile-worker logs a line per successful job unless NO_LOG_SUCCESS is set, and reads it when
@@ -94,11 +93,7 @@ async function listenForDeletes(pool, waiters) {
     BEGIN PERFORM pg_notify('peers_done', OLD.id::text); RETURN NULL; END $$;
     CREATE TRIGGER peers_notify_deleted AFTER DELETE ON ${SCHEMA}._private_jobs
       FOR EACH ROW EXECUTE FUNCTION ${SCHEMA}.peers_notify_deleted();`);
-  const client = new pg.Client({ connectionString: PG_URI });
-  await client.connect();
-  client.on('notification', (msg) => waiters.done(msg.payload));
-  await client.query('LISTEN peers_done');
-  return client;
+  return listenDone(waiters);
 }
 
 function latency() {

@@ -154,6 +154,15 @@ export async function withPool(schema, fn) {
   }
 }
 
+/** A connection that LISTENs on peers_done and settles the waiter of each job id notified there. */
+export async function listenDone(waiters) {
+  const client = new pg.Client({ connectionString: PG_URI });
+  await client.connect();
+  client.on('notification', (msg) => waiters.done(msg.payload));
+  await client.query('LISTEN peers_done');
+  return client;
+}
+
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls `check` every `everyMs` until it answers true. */

@@ -1,9 +1,8 @@
 #!/usr/bin/env node
 // pg-boss (PostgreSQL) on Stagecoach's drain and latency workloads. See README.md.
-import pg from 'pg';
 import { PgBoss } from 'pg-boss';
 import {
-  Counter, PG_URI, Waiters, withPool, drainLine, main, measureLatency, now, parseArgs, pollUntil, progress,
+  Counter, PG_URI, Waiters, listenDone, withPool, drainLine, main, measureLatency, now, parseArgs, pollUntil, progress,
 } from './lib.mjs';
 
 const SYSTEM = 'pg-boss-postgres';
@@ -67,11 +66,7 @@ async function listenForCompletions(pool, waiters) {
     CREATE TRIGGER peers_notify_completed AFTER UPDATE ON ${SCHEMA}.job
       FOR EACH ROW WHEN (NEW.state = 'completed' AND OLD.state <> 'completed')
       EXECUTE FUNCTION ${SCHEMA}.peers_notify_completed();`);
-  const client = new pg.Client({ connectionString: PG_URI });
-  await client.connect();
-  client.on('notification', (msg) => waiters.done(msg.payload));
-  await client.query('LISTEN peers_done');
-  return client;
+  return listenDone(waiters);
 }
 
 function latency() {
