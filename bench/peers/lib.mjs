@@ -5,14 +5,15 @@
 import pg from 'pg';
 
 export const WARM_UP_SAMPLES = 50;
-export const WARM_UP_JOBS = 2000;
+export const WARM_UP_JOBS = 20000;
+export const WARM_UP_DRAINS = 3;
 
 export const PG_URI = process.env.PEERS_PG_URI ?? 'postgresql://postgres@127.0.0.1:5432/peers_bench';
 export const REDIS_URL = process.env.PEERS_REDIS_URL ?? 'redis://127.0.0.1:6379/5';
 
-/** --workload drain|latency|all --jobs N --concurrency C --samples M [--until event|committed] */
+/** --workload drain|latency|all --jobs N --concurrency C --samples M --warm-up S [--until event|committed] */
 export function parseArgs(argv = process.argv.slice(2), extra = {}) {
-  const options = { workload: 'all', jobs: 20000, concurrency: 32, samples: 500, until: 'event', ...extra };
+  const options = { workload: 'all', jobs: 20000, concurrency: 32, samples: 500, warmUp: 10, until: 'event', ...extra };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const [flag, inline] = arg.includes('=') ? arg.split(/=(.*)/s, 2) : [arg, undefined];
@@ -23,9 +24,10 @@ export function parseArgs(argv = process.argv.slice(2), extra = {}) {
       case '--concurrency': options.concurrency = positiveInt(flag, value()); break;
       case '--samples': options.samples = positiveInt(flag, value()); break;
       case '--until': options.until = value(); break;
+      case '--warm-up': options.warmUp = nonNegativeInt(flag, value()); break;
       case '-h': case '--help':
         process.stderr.write('options: --workload drain|latency|all --jobs N (20000) --concurrency C (32) '
-          + '--samples M (500) [--until event|committed (PostgreSQL peers, latency only)]\n');
+          + '--samples M (500) --warm-up S (10) [--until event|committed (PostgreSQL peers, latency only)]\n');
         process.exit(0);
         break;
       default:
@@ -39,6 +41,12 @@ export function parseArgs(argv = process.argv.slice(2), extra = {}) {
     throw new Error(`--until must be event or committed, not ${options.until}`);
   }
   return options;
+}
+
+function nonNegativeInt(flag, text) {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${flag} needs 0 or a positive integer, not ${text}`);
+  return n;
 }
 
 function positiveInt(flag, text) {
@@ -185,19 +193,23 @@ export async function measureLatency(system, samples, until, submitAndWait) {
 }
 
 /**
- * Runs the selected workloads: for drain, one untimed warm-up drain of min(2000, N) first (as
- * the JVM bench does for its JIT). `drain(n)` and `latency()` answer result lines; only the
- * timed ones are printed. Exits the process once done, with a warning if something the
- * engine left open would otherwise have kept it alive.
+ * Runs the selected workloads after the warm-up the JVM bench makes for its JIT, the same for
+ * both: untimed drains of min(20000, N) jobs, at least three and for at least --warm-up seconds.
+ * `drain(n)` and `latency()` answer result lines; only the timed ones are printed. Exits the
+ * process once done, with a warning if something the engine left open would otherwise have kept
+ * it alive.
  */
 export async function main(options, { drain, latency }) {
   let status = 0;
   try {
-    if (options.workload === 'drain' || options.workload === 'all') {
-      const warm = Math.min(WARM_UP_JOBS, options.jobs);
-      progress(`warm-up: an untimed drain of ${warm} jobs`);
+    const warm = Math.min(WARM_UP_JOBS, options.jobs);
+    progress(`warm-up: untimed drains of ${warm} jobs, at least ${WARM_UP_DRAINS} and for at least ${options.warmUp} s`);
+    const until = now() + options.warmUp * 1000;
+    for (let i = 0; i < WARM_UP_DRAINS || now() < until; i++) {
       const w = await drain(warm);
       progress(`  warm-up drained at ${w.jobs_per_s} jobs/s`);
+    }
+    if (options.workload === 'drain' || options.workload === 'all') {
       progress(`drain: n=${options.jobs} concurrency=${options.concurrency}`);
       emit(await drain(options.jobs));
     }

@@ -4,7 +4,7 @@ import java.util.List;
 
 /** {@code bench} command-line options; see {@link #USAGE}. */
 record BenchOptions(String store, String pgUri, String path, List<String> workloads, int jobs, int concurrency,
-    int prefetch, int samples) {
+    int prefetch, int samples, int warmUpSeconds) {
 
   static final String USAGE = """
       usage: java -jar stagecoach.jar bench [options]
@@ -16,6 +16,7 @@ record BenchOptions(String store, String pgUri, String path, List<String> worklo
         --concurrency C           runner concurrency (default 32)
         --prefetch P              jobs claimed ahead of free slots, runner.prefetch (default 0)
         --samples M               latency samples after 50 warm-up (default 500)
+        --warm-up S               untimed drains first, at least 3 and for at least S seconds (default 10)
       Prints one JSON line per workload on stdout; progress goes to stderr.""";
 
   static BenchOptions parse(String[] args) {
@@ -27,6 +28,7 @@ record BenchOptions(String store, String pgUri, String path, List<String> worklo
     int concurrency = 32;
     int prefetch = 0;
     int samples = 500;
+    int warmUpSeconds = 10;
     for (int i = 0; i < args.length; i++) {
       String value = i + 1 < args.length ? args[i + 1] : null;
       switch (args[i]) {
@@ -36,8 +38,9 @@ record BenchOptions(String store, String pgUri, String path, List<String> worklo
         case "--workload" -> workload = oneOf("--workload", value, "drain", "latency", "scale", "all");
         case "--jobs" -> jobs = positive("--jobs", value);
         case "--concurrency" -> concurrency = positive("--concurrency", value);
-        case "--prefetch" -> prefetch = Integer.parseInt(required("--prefetch", value));
+        case "--prefetch" -> prefetch = nonNegative("--prefetch", value);
         case "--samples" -> samples = positive("--samples", value);
+        case "--warm-up" -> warmUpSeconds = nonNegative("--warm-up", value);
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
       i++;
@@ -46,10 +49,7 @@ record BenchOptions(String store, String pgUri, String path, List<String> worklo
       throw new IllegalArgumentException("--store postgres needs --pg-uri or STAGECOACH_PG_URI");
     }
     List<String> workloads = "all".equals(workload) ? List.of("drain", "latency", "scale") : List.of(workload);
-    if (prefetch < 0) {
-      throw new IllegalArgumentException("--prefetch must be 0 or more");
-    }
-    return new BenchOptions(store, pgUri, path, workloads, jobs, concurrency, prefetch, samples);
+    return new BenchOptions(store, pgUri, path, workloads, jobs, concurrency, prefetch, samples, warmUpSeconds);
   }
 
   /** The {@code system} field of every line, e.g. {@code stagecoach-memory-bus}. */
@@ -71,6 +71,18 @@ record BenchOptions(String store, String pgUri, String path, List<String> worklo
       }
     }
     throw new IllegalArgumentException(option + " must be one of " + String.join(", ", allowed));
+  }
+
+  private static int nonNegative(String option, String value) {
+    try {
+      int n = Integer.parseInt(required(option, value));
+      if (n >= 0) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // falls through
+    }
+    throw new IllegalArgumentException(option + " must be 0 or a positive whole number");
   }
 
   private static int positive(String option, String value) {

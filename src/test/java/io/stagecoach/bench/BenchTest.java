@@ -35,7 +35,7 @@ class BenchTest {
   @DisplayName("drain and latency on a tiny N print one line each, with every field")
   void drainAndLatency(String path) throws Exception {
     Bench bench = new Bench(BenchOptions.parse(new String[] {
-        "--path", path, "--jobs", "200", "--concurrency", "4", "--samples", "5"}), vertx);
+        "--path", path, "--jobs", "200", "--concurrency", "4", "--samples", "5", "--warm-up", "0"}), vertx);
 
     JsonObject drain = bench.run("drain").get(0);
     JsonObject latency = bench.run("latency").get(0);
@@ -54,7 +54,7 @@ class BenchTest {
 
   @DisplayName("bad options are refused with the reason")
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"--store mysql", "--jobs 0", "--path grpc", "--workload soak", "--frobnicate 1"})
+  @ValueSource(strings = {"--store mysql", "--jobs 0", "--path grpc", "--workload soak", "--frobnicate 1", "--warm-up -1"})
   void badOptions(String args) {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> BenchOptions.parse(args.split(" ")));
