@@ -80,12 +80,15 @@ final class JobRun implements JobReporter {
   private boolean finished;
   private long flushTimer = -1;
   private long lastProgressEventAt;
+  /** The record as the store last answered it: the end write expects it (see JobWrite#expected). */
+  private Job lastStored;
 
   JobRun(RunnerDeps deps, JobType type, Job claimed) {
     this.deps = deps;
     this.type = type;
     this.id = claimed.id();
     this.job = claimed;
+    this.lastStored = claimed.copy();
   }
 
   String id() {
@@ -349,7 +352,7 @@ final class JobRun implements JobReporter {
     List<Stage> stages = snapshotStages();
     Instant now = deps.clock().instant();
     JobWrite write = new JobWrite(id, stored -> end(stored, outcome, stages, now), pending.logs(),
-        ended -> endEvents(ended, outcome, pending.stageEvents()));
+        ended -> endEvents(ended, outcome, pending.stageEvents())).expecting(lastStored);
     return deps.endWriter().write(write).recover(e -> {
       boolean unavailable = e instanceof StagecoachException se && se.code() == ErrorCode.UNAVAILABLE;
       if (!unavailable || System.currentTimeMillis() + delayMs > deadline) {
@@ -540,6 +543,7 @@ final class JobRun implements JobReporter {
     }, pending.logs(), stored -> stored.ownedBy(deps.runnerId()) ? progressEvents(pending, progressDue, stored) : List.of());
     lastWrite = deps.store().write(write)
         .onSuccess(written -> {
+          lastStored = written.job();
           deps.events().publish(written.events());
           if (pending.progress() && !progressDue) {
             synchronized (this) {

@@ -1117,6 +1117,65 @@ public abstract class JobStoreContract {
   }
 
   @Test
+  @DisplayName("a write that expects the stored record is applied, with its log lines, as one that does not")
+  void writeExpectingTheStoredRecord(VertxTestContext test) {
+    Job job = aQueuedJob(clock);
+    store.insertAll(List.of(job))
+        .compose(inserted -> store.writeAll(List.of(new JobWrite(job.id(), j -> {
+          j.priority(5);
+          return true;
+        }, List.of(aLogLine(clock, "expected"))).expecting(inserted.get(0).job()))))
+        .compose(results -> Future.all(store.get(job.id()), store.logs(job.id(), 0, 10)).map(all -> List.of(results, all)))
+        .onComplete(test.succeeding(r -> test.verify(() -> {
+          @SuppressWarnings("unchecked")
+          List<WriteResult> results = (List<WriteResult>) r.get(0);
+          io.vertx.core.CompositeFuture all = (io.vertx.core.CompositeFuture) r.get(1);
+          assertEquals(5, results.get(0).job().priority());
+          assertEquals(2L, results.get(0).job().version());
+          assertEquals(record(results.get(0).job()), record(all.resultAt(0)), "the answer is the stored record");
+          assertEquals(List.of("expected"), ((LogPage) all.resultAt(1)).items().stream().map(LogLine::message).toList());
+          test.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName("a write that expects an outdated record is judged on the stored one, its log lines written once")
+  void writeExpectingAnOutdatedRecord(VertxTestContext test) {
+    Job job = aQueuedJob(clock);
+    store.insertAll(List.of(job))
+        .compose(inserted -> store.update(job.id(), j -> {
+          j.priority(3);
+          return true;
+        }).map(changed -> inserted.get(0).job())) // version 1, while version 2 is stored
+        .compose(outdated -> store.writeAll(List.of(
+            new JobWrite(job.id(), j -> {
+              if (j.priority() != 3) {
+                throw new StagecoachException(ErrorCode.INVALID_STATE, "not what is stored");
+              }
+              j.priority(4);
+              return true;
+            }, List.of(aLogLine(clock, "once"))).expecting(outdated),
+            new JobWrite(job.id(), j -> {
+              j.priority(j.priority() + 10);
+              return true;
+            }, List.of()).expecting(outdated))))
+        .compose(results -> Future.all(store.get(job.id()), store.logs(job.id(), 0, 10)).map(all -> List.of(results, all)))
+        .onComplete(test.succeeding(r -> test.verify(() -> {
+          @SuppressWarnings("unchecked")
+          List<WriteResult> results = (List<WriteResult>) r.get(0);
+          io.vertx.core.CompositeFuture all = (io.vertx.core.CompositeFuture) r.get(1);
+          assertNull(results.get(0).refusal());
+          assertEquals(4, results.get(0).job().priority());
+          assertEquals(14, results.get(1).job().priority(), "the second write of the job follows the first");
+          Job stored = all.resultAt(0);
+          assertEquals(14, stored.priority());
+          assertEquals(4L, stored.version());
+          assertEquals(List.of("once"), ((LogPage) all.resultAt(1)).items().stream().map(LogLine::message).toList());
+          test.completeNow();
+        })));
+  }
+
+  @Test
   @DisplayName("ping succeeds on a working store")
   void ping(VertxTestContext test) {
     store.ping().onComplete(test.succeedingThenComplete());

@@ -99,12 +99,23 @@ final class JobQueries {
    *       not stored, and stored lines the cap pushes out are deleted;
    *   <li>$28-$32: outbox events (ids, tenants, types, job ids, bodies); a job's waiting
    *       {@code job.progress} event is replaced by the newer one;
-   *   <li>$33: when not null, a {@link #WAKE_CHANNEL} notification with this payload.
+   *   <li>$33: when not null, a {@link #WAKE_CHANNEL} notification with this payload;
+   *   <li>$35: whether the batch is optimistic, its rows neither read nor locked before: then each
+   *       job is locked here (in id order, as every writer locks them) and written only if it has the
+   *       version $34 expects, and its log lines and events only with it.
    * </ul>
+   * Answers the ids of the jobs updated.
    * A job's dropped count is not stored: its last seq less the lines it still has.
    */
   static final String WRITE_BATCH = """
-      WITH updated AS (
+      WITH locked AS (
+        SELECT job.id FROM stagecoach_jobs AS job
+        JOIN unnest($1::uuid[], $34::bigint[]) AS e (id, expected_version) ON job.id = e.id
+        WHERE $35::boolean AND job.version = e.expected_version
+        ORDER BY job.id
+        FOR UPDATE OF job
+      ),
+      updated AS (
         UPDATE stagecoach_jobs AS job SET
           status = u.status, priority = u.priority, input = u.input::jsonb, result = u.result::jsonb,
           error = u.error::jsonb, attempt = u.attempt, max_attempts = u.max_attempts, timeout_ms = u.timeout_ms,
@@ -118,7 +129,7 @@ final class JobQueries {
           AS u (id, status, priority, input, result, error, attempt, max_attempts, timeout_ms, lock_spec,
             idempotency_key, fingerprint, labels, run_at, started_at, finished_at, updated_at, version, stages,
             lease_owner, lease_expires_at)
-        WHERE job.id = u.id
+        WHERE job.id = u.id AND (NOT $35::boolean OR job.id IN (SELECT id FROM locked))
         RETURNING job.id
       ),
       line AS (
@@ -127,6 +138,7 @@ final class JobQueries {
           row_number() OVER (PARTITION BY l.job_id ORDER BY l.ord) AS i
         FROM unnest($22::uuid[], $23::timestamptz[], $24::text[], $25::text[], $26::text[])
           WITH ORDINALITY AS l (job_id, at, level, stage, message, ord)
+        WHERE NOT $35::boolean OR l.job_id IN (SELECT id FROM updated)
       ),
       reserved AS (
         INSERT INTO stagecoach_job_log_counters AS counter (job_id, last_seq)
@@ -147,13 +159,15 @@ final class JobQueries {
       recorded AS (
         INSERT INTO stagecoach_outbox (event_id, tenant, type, job_id, body)
         SELECT * FROM unnest($28::text[], $29::text[], $30::text[], $31::uuid[], $32::text[])
+          AS o (event_id, tenant, type, job_id, body)
+        WHERE NOT $35::boolean OR o.job_id IN (SELECT id FROM updated)
         ON CONFLICT (job_id) WHERE type = 'job.progress'
         DO UPDATE SET event_id = EXCLUDED.event_id, body = EXCLUDED.body
       ),
       woken AS (
         SELECT pg_notify('%s', $33) WHERE $33::text IS NOT NULL
       )
-      SELECT (SELECT count(*) FROM updated) AS updated, (SELECT count(*) FROM woken) AS woken
+      SELECT updated.id, (SELECT count(*) FROM woken) AS woken FROM updated
       """.formatted(WAKE_CHANNEL);
 
   /**

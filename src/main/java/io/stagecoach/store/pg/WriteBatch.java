@@ -12,7 +12,9 @@ import java.util.UUID;
 /** What one {@link JobQueries#WRITE_BATCH} stores: jobs written back, log lines, outbox events, a wake-up. */
 final class WriteBatch {
   private final int logCap;
+  private final boolean optimistic;
   private final List<Job> jobs = new ArrayList<>();
+  private final List<Long> expectedVersions = new ArrayList<>();
   private final List<UUID> lineJobs = new ArrayList<>();
   private final List<OffsetDateTime> lineAts = new ArrayList<>();
   private final List<String> lineLevels = new ArrayList<>();
@@ -21,12 +23,28 @@ final class WriteBatch {
   private final List<Event> events = new ArrayList<>();
   private String wakePayload;
 
+  /** A batch of writes to locked rows. */
   WriteBatch(int logCap) {
+    this(logCap, false);
+  }
+
+  /**
+   * {@code optimistic}: the rows are not locked; each job is written only if its version is the one
+   * {@link #update(Job, long)} expects, and its log lines and events only with it.
+   */
+  WriteBatch(int logCap, boolean optimistic) {
     this.logCap = logCap;
+    this.optimistic = optimistic;
   }
 
   void update(Job job) {
     jobs.add(job);
+    expectedVersions.add(null);
+  }
+
+  void update(Job job, long expectedVersion) {
+    jobs.add(job);
+    expectedVersions.add(expectedVersion);
   }
 
   int updates() {
@@ -68,6 +86,8 @@ final class WriteBatch {
     for (Object column : OutboxRows.columns(events)) {
       params.addValue(column);
     }
-    return params.addValue(wakePayload);
+    return params.addValue(wakePayload)
+        .addValue(expectedVersions.toArray(Long[]::new))
+        .addValue(optimistic);
   }
 }
