@@ -1125,15 +1125,13 @@ public abstract class JobStoreContract {
           j.priority(5);
           return true;
         }, List.of(aLogLine(clock, "expected"))).expecting(inserted.get(0).job()))))
-        .compose(results -> Future.all(store.get(job.id()), store.logs(job.id(), 0, 10)).map(all -> List.of(results, all)))
-        .onComplete(test.succeeding(r -> test.verify(() -> {
-          @SuppressWarnings("unchecked")
-          List<WriteResult> results = (List<WriteResult>) r.get(0);
-          io.vertx.core.CompositeFuture all = (io.vertx.core.CompositeFuture) r.get(1);
-          assertEquals(5, results.get(0).job().priority());
-          assertEquals(2L, results.get(0).job().version());
-          assertEquals(record(results.get(0).job()), record(all.resultAt(0)), "the answer is the stored record");
-          assertEquals(List.of("expected"), ((LogPage) all.resultAt(1)).items().stream().map(LogLine::message).toList());
+        .compose(results -> afterWrite(results, job.id()))
+        .onComplete(test.succeeding(after -> test.verify(() -> {
+          Job answer = after.results().get(0).job();
+          assertEquals(5, answer.priority());
+          assertEquals(2L, answer.version());
+          assertEquals(record(answer), record(after.stored()), "the answer is the stored record");
+          assertEquals(List.of("expected"), after.logs());
           test.completeNow();
         })));
   }
@@ -1159,20 +1157,25 @@ public abstract class JobStoreContract {
               j.priority(j.priority() + 10);
               return true;
             }, List.of()).expecting(outdated))))
-        .compose(results -> Future.all(store.get(job.id()), store.logs(job.id(), 0, 10)).map(all -> List.of(results, all)))
-        .onComplete(test.succeeding(r -> test.verify(() -> {
-          @SuppressWarnings("unchecked")
-          List<WriteResult> results = (List<WriteResult>) r.get(0);
-          io.vertx.core.CompositeFuture all = (io.vertx.core.CompositeFuture) r.get(1);
-          assertNull(results.get(0).refusal());
-          assertEquals(4, results.get(0).job().priority());
-          assertEquals(14, results.get(1).job().priority(), "the second write of the job follows the first");
-          Job stored = all.resultAt(0);
-          assertEquals(14, stored.priority());
-          assertEquals(4L, stored.version());
-          assertEquals(List.of("once"), ((LogPage) all.resultAt(1)).items().stream().map(LogLine::message).toList());
+        .compose(results -> afterWrite(results, job.id()))
+        .onComplete(test.succeeding(after -> test.verify(() -> {
+          assertNull(after.results().get(0).refusal());
+          assertEquals(4, after.results().get(0).job().priority());
+          assertEquals(14, after.results().get(1).job().priority(), "the second write of the job follows the first");
+          assertEquals(14, after.stored().priority());
+          assertEquals(4L, after.stored().version());
+          assertEquals(List.of("once"), after.logs());
           test.completeNow();
         })));
+  }
+
+  /** A batch's results, with its job as stored afterwards and the messages of its log. */
+  private record AfterWrite(List<WriteResult> results, Job stored, List<String> logs) {
+  }
+
+  private Future<AfterWrite> afterWrite(List<WriteResult> results, String id) {
+    return store.get(id).compose(stored -> store.logs(id, 0, 10)
+        .map(page -> new AfterWrite(results, stored, page.items().stream().map(LogLine::message).toList())));
   }
 
   @Test
