@@ -52,7 +52,8 @@ public interface JobStore {
    * Applies many {@link #update}s, each with its log lines and the events it announces, together: one transaction where the
    * store has them, so that a busy runner pays one commit for many finished jobs. Each write is
    * atomic on its own job; one write's refusal (its mutation threw, or the job is gone) does not
-   * stop the others. Results come in the order of {@code writes}.
+   * stop the others. A job written twice in one batch gets its second write applied to what the
+   * first left. Results come in the order of {@code writes}.
    */
   Future<List<WriteResult>> writeAll(List<JobWrite> writes);
 
