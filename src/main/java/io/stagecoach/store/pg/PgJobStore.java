@@ -209,11 +209,7 @@ public final class PgJobStore implements JobStore {
       columns.addValue(column);
     }
     return pool.preparedQuery(JobQueries.INSERT_UNKEYED).execute(columns.addValue(storeId)).map(rows -> {
-      Map<String, Job> stored = new HashMap<>();
-      rows.forEach(row -> {
-        Job job = JobRows.toJob(row);
-        stored.put(job.id(), job);
-      });
+      Map<String, Job> stored = byId(rows);
       List<Inserted> answers = new ArrayList<>(jobs.size());
       for (int i = 0; i < jobs.size(); i++) {
         answers.add(Inserted.created(stored.get(jobs.get(i).id()), announced.get(i)));
@@ -224,11 +220,7 @@ public final class PgJobStore implements JobStore {
 
   private Future<List<Inserted>> resolveInserts(SqlConnection conn, List<Job> jobs, RowSet<Row> rows,
       Announcer announcer) {
-    Map<String, Job> stored = new HashMap<>();
-    rows.forEach(row -> {
-      Job job = JobRows.toJob(row);
-      stored.put(job.id(), job);
-    });
+    Map<String, Job> stored = byId(rows);
     List<Inserted> answers = new ArrayList<>(Collections.nCopies(jobs.size(), null));
     List<Event> events = new ArrayList<>();
     Future<Void> replays = Future.succeededFuture();
@@ -370,8 +362,7 @@ public final class PgJobStore implements JobStore {
       batch.update(job, expected.version());
       batch.record(events);
       batch.log(UUID.fromString(write.id()), write.logs());
-      runnableAgain |= job.status() == JobStatus.QUEUED
-          && (expected.status() != JobStatus.QUEUED || !job.runAt().equals(expected.runAt()));
+      runnableAgain |= runnableAgain(expected.status(), expected.runAt(), job);
       results[i] = WriteResult.written(job, events);
     }
     if (runnableAgain) {
@@ -445,7 +436,9 @@ public final class PgJobStore implements JobStore {
               boolean runnableAgain = false;
               for (String id : changed) {
                 batch.update(current.get(id));
-                runnableAgain |= runnableAgain(byId.get(id), current.get(id));
+                Row before = byId.get(id);
+                runnableAgain |= runnableAgain(JobStatus.fromWire(before.getString("status")),
+                    JobRows.instant(before, "run_at"), current.get(id));
               }
               if (runnableAgain) {
                 batch.wake(storeId);
@@ -459,9 +452,9 @@ public final class PgJobStore implements JobStore {
   }
 
   /** Whether a change made the job due again: queued now, and not queued before or queued for another time. */
-  private static boolean runnableAgain(Row before, Job after) {
-    return after.status() == JobStatus.QUEUED && (!JobStatus.QUEUED.wire().equals(before.getString("status"))
-        || !after.runAt().equals(JobRows.instant(before, "run_at")));
+  private static boolean runnableAgain(JobStatus statusBefore, Instant runAtBefore, Job after) {
+    return after.status() == JobStatus.QUEUED
+        && (statusBefore != JobStatus.QUEUED || !after.runAt().equals(runAtBefore));
   }
 
   /**
@@ -596,6 +589,16 @@ public final class PgJobStore implements JobStore {
   }
 
   // ---- helpers ---------------------------------------------------------------------------------
+
+  /** The jobs of {@code rows}, by id. */
+  private static Map<String, Job> byId(RowSet<Row> rows) {
+    Map<String, Job> jobs = new HashMap<>();
+    for (Row row : rows) {
+      Job job = JobRows.toJob(row);
+      jobs.put(job.id(), job);
+    }
+    return jobs;
+  }
 
   private static List<Job> jobs(RowSet<Row> rows) {
     List<Job> jobs = new ArrayList<>(rows.size());
