@@ -37,9 +37,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Claims due jobs and runs them, up to {@code runner.concurrency} at once with up to
- * {@code runner.prefetch} more claimed and ready, and hosts the job service. A runner looks for work when woken (a submission, a freed slot, a lock release) and,
- * as a safety net, every poll interval; it renews the leases of its jobs and re-queues jobs
- * whose runner's lease expired.
+ * {@code runner.prefetch} more claimed and ready, and hosts the job service. A runner looks for
+ * work when woken (a submission, a freed slot, a lock release) and, as a safety net, every poll
+ * interval; it renews the leases of its jobs and re-queues jobs whose runner's lease expired.
  */
 public final class JobRunnerVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(JobRunnerVerticle.class);
@@ -170,7 +170,7 @@ public final class JobRunnerVerticle extends VerticleBase {
 
   /** Room for more claimed jobs: free slots plus the prefetch the runner keeps ready. */
   private int room() {
-    if (runs.size() - busy >= MAX_ENDING) {
+    if (endsBacklogged()) {
       return 0;
     }
     return config.runner().concurrency() + config.runner().prefetch() - busy - prefetched.size();
@@ -208,10 +208,15 @@ public final class JobRunnerVerticle extends VerticleBase {
         });
   }
 
+  /** As many attempts wait for their end to be stored as one end batch holds: start no more until they are. */
+  private boolean endsBacklogged() {
+    return runs.size() - busy >= MAX_ENDING;
+  }
+
   /** Starts claimed jobs while slots are free. */
   private void startPrefetched() {
     Iterator<Job> waiting = prefetched.values().iterator();
-    while (!stopped && busy < config.runner().concurrency() && runs.size() - busy < MAX_ENDING && waiting.hasNext()) {
+    while (!stopped && busy < config.runner().concurrency() && !endsBacklogged() && waiting.hasNext()) {
       Job job = waiting.next();
       waiting.remove();
       start(job, false);
@@ -264,12 +269,6 @@ public final class JobRunnerVerticle extends VerticleBase {
   }
 
   /**
-   * A finished job frees a slot for a prefetched job. While work is waiting, refill in batches of
-   * a quarter of the slots and prefetch, so a busy runner claims many jobs per store round trip rather than one. Once the
-   * queue was found empty, only the next due job matters (the one that just failed may be queued
-   * for a retry): a timer for it, and wake-ups, look again.
-   */
-  /**
    * On the next turn, once for all the completions of this one: with a store that answers at once,
    * claiming here would run the next job inside this one's completion, and a long queue would grow
    * the stack without end.
@@ -284,6 +283,12 @@ public final class JobRunnerVerticle extends VerticleBase {
     }
   }
 
+  /**
+   * A finished job frees a slot for a prefetched job. While work is waiting, refill in batches of
+   * a quarter of the slots and prefetch, so a busy runner claims many jobs per store round trip
+   * rather than one. Once the queue was found empty, only the next due job matters (the one that
+   * just failed may be queued for a retry): a timer for it, and wake-ups, look again.
+   */
   private void claimAfterCompletion() {
     startPrefetched();
     int capacity = config.runner().concurrency() + config.runner().prefetch();
