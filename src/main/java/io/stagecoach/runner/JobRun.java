@@ -218,12 +218,24 @@ final class JobRun implements JobReporter {
         interruptWorker();
         outcome.tryComplete(Outcome.failed(JobError.TIMEOUT, "attempt ran past timeoutMs=" + job.timeoutMs(), true));
       });
-      invoke().onComplete(ar -> outcome.tryComplete(toOutcome(ar)));
+      invoke().onComplete(ar -> onRunnerContext(() -> outcome.tryComplete(toOutcome(ar))));
       return outcome.future().onComplete(ar -> deps.vertx().cancelTimer(timer));
     }, e -> {
       log(LogLevel.WARN, null, "the start could not be recorded; the job waits: " + e.getMessage());
       return Future.succeededFuture(Outcome.requeued());
     });
+  }
+
+  /**
+   * A handler's future may complete on any thread (a client bound to another context, a gate a
+   * test opens): the attempt goes on on the runner's context, whose state its end touches.
+   */
+  private void onRunnerContext(Runnable action) {
+    if (Vertx.currentContext() == deps.context()) {
+      action.run();
+    } else {
+      deps.context().runOnContext(v -> action.run());
+    }
   }
 
   private Future<JsonObject> invoke() {
