@@ -60,6 +60,8 @@ public final class JobRunnerVerticle extends VerticleBase {
   private final Map<String, JobRun> runs = new HashMap<>();
   /** Of {@link #runs}, those whose handler still runs: the slots in use. */
   private int busy;
+  /** Slots held for submissions being stored already claimed (see {@link IdleRunner}). */
+  private int reserved;
   /** Claimed jobs waiting for a slot (runner.prefetch), in claim order. */
   private final Map<String, Job> prefetched = new LinkedHashMap<>();
   /** Jobs waiting ({@code onBusy: wait}) for a lock key, to be made due when it is released. */
@@ -72,7 +74,7 @@ public final class JobRunnerVerticle extends VerticleBase {
   private boolean stopped;
   private boolean claimAgain;
   private boolean claimAfterCompletionScheduled;
-  /** The last claim found fewer due jobs than free slots. */
+  /** The last claim found fewer due jobs than free slots, and no wake-up came since that found no room. */
   private boolean queueDrained;
   private long nextDueTimer = -1;
   private final List<Long> timers = new ArrayList<>();
@@ -100,7 +102,8 @@ public final class JobRunnerVerticle extends VerticleBase {
     JobEvents events = new JobEvents(bus, clock, interest);
     deps = new RunnerDeps(vertx, context, runnerId, store, events, new LockClient(bus), locks.ttl(),
         config.runner(), clock, workers, new EndWriter(store, context));
-    JobService service = new JobService(store, types, new Submissions(types, config.jobs(), clock), events, bus, clock);
+    JobService service = new JobService(store, types, new Submissions(types, config.jobs(), clock), events, bus, clock,
+        idleRunner());
     return Future.all(List.of(
             service.register(),
             bus.consumer(Addresses.RUNNER_WAKE, m -> claim()).completion(),
@@ -173,13 +176,20 @@ public final class JobRunnerVerticle extends VerticleBase {
     if (endsBacklogged()) {
       return 0;
     }
-    return config.runner().concurrency() + config.runner().prefetch() - busy - prefetched.size();
+    return config.runner().concurrency() + config.runner().prefetch() - busy - reserved - prefetched.size();
+  }
+
+  /** Free slots, none of them promised to a claimed submission. */
+  private boolean slotFree() {
+    return busy + reserved < config.runner().concurrency() && !endsBacklogged();
   }
 
   /** Claims as many due jobs as there is room for; calls while a claim is in flight coalesce. */
   private void claim() {
     int room = room();
     if (room <= 0 || stopped) {
+      // A wake-up with no room: a job may now be due, so look before taking submissions directly.
+      queueDrained = false;
       return;
     }
     if (claiming) {
@@ -216,11 +226,49 @@ public final class JobRunnerVerticle extends VerticleBase {
   /** Starts claimed jobs while slots are free. */
   private void startPrefetched() {
     Iterator<Job> waiting = prefetched.values().iterator();
-    while (!stopped && busy < config.runner().concurrency() && !endsBacklogged() && waiting.hasNext()) {
+    while (!stopped && slotFree() && waiting.hasNext()) {
       Job job = waiting.next();
       waiting.remove();
       start(job, false);
     }
+  }
+
+  /**
+   * Takes submissions while idle: the last claim found no more due jobs than it had room for, no
+   * claim is in flight, and a slot is free. Another process's submission may be queued meanwhile;
+   * its wake-up brings it here next.
+   */
+  private IdleRunner idleRunner() {
+    return new IdleRunner() {
+      @Override
+      public Job claimIfIdle(Job submitted) {
+        Instant now = clock.instant();
+        if (stopped || claiming || !queueDrained || !prefetched.isEmpty() || !slotFree() || submitted.runAt().isAfter(now)) {
+          return null;
+        }
+        reserved++;
+        Job claimed = submitted.copy();
+        claimed.claim(runnerId, now, now.plus(config.runner().leaseTtl()));
+        claimed.touch(now);
+        return claimed;
+      }
+
+      @Override
+      public void start(Job claimed) {
+        reserved--;
+        if (stopped) {
+          prefetched.put(claimed.id(), claimed);
+          unclaimPrefetched();
+        } else {
+          JobRunnerVerticle.this.start(claimed, false);
+        }
+      }
+
+      @Override
+      public void release() {
+        reserved--;
+      }
+    };
   }
 
   /** Sets a timer for the earliest delayed job when it is due before the next poll. */

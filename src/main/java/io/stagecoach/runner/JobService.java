@@ -45,8 +45,11 @@ final class JobService {
   private final JobEvents events;
   private final EventBus bus;
   private final Clock clock;
+  private final IdleRunner idleRunner;
 
-  JobService(JobStore store, JobTypeRegistry types, Submissions submissions, JobEvents events, EventBus bus, Clock clock) {
+  JobService(JobStore store, JobTypeRegistry types, Submissions submissions, JobEvents events, EventBus bus, Clock clock,
+      IdleRunner idleRunner) {
+    this.idleRunner = idleRunner;
     this.store = store;
     this.types = types;
     this.submissions = submissions;
@@ -76,10 +79,29 @@ final class JobService {
 
   private Future<JsonObject> submit(JsonObject submission) {
     Job job = submissions.parse(submission);
+    Job claimed = job.idempotencyKey() == null ? idleRunner.claimIfIdle(job) : null;
+    if (claimed != null) {
+      return submitClaimed(job, claimed);
+    }
     return store.insertAll(List.of(job), this::queued).map(all -> all.get(0)).map(inserted -> {
       announceQueued(List.of(inserted));
       return new JsonObject().put("job", JobJson.toJson(inserted.job())).put("created", inserted.created());
     });
+  }
+
+  /**
+   * Stores {@code claimed} (see {@link IdleRunner}) and starts it. The submitter gets the job as
+   * submitted, queued, as the {@code job.queued} event tells it; the {@code job.started} event follows.
+   */
+  private Future<JsonObject> submitClaimed(Job submitted, Job claimed) {
+    return store.insertAll(List.of(claimed), stored -> queued(submitted))
+        .onFailure(e -> idleRunner.release())
+        .map(all -> {
+          Inserted inserted = all.get(0);
+          events.publish(inserted.events());
+          idleRunner.start(inserted.job());
+          return new JsonObject().put("job", JobJson.toJson(submitted)).put("created", true);
+        });
   }
 
   private Future<JsonObject> submitBatch(JsonObject body) {

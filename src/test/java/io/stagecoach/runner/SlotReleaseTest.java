@@ -11,6 +11,7 @@ import io.stagecoach.lock.LockManagerVerticle;
 import io.stagecoach.store.JobStore;
 import io.stagecoach.store.memory.MemoryJobStore;
 import io.stagecoach.testing.Await;
+import io.stagecoach.testing.InterceptedStore;
 import io.stagecoach.testing.TestEngine;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -18,8 +19,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -35,20 +34,7 @@ class SlotReleaseTest {
 
   /** The real memory store, except that batched writes wait until {@code writes} is completed. */
   private static JobStore withHeldWrites(JobStore store, Future<Void> writes) {
-    return (JobStore) Proxy.newProxyInstance(JobStore.class.getClassLoader(), new Class<?>[] {JobStore.class},
-        (proxy, method, args) -> method.getName().equals("writeAll")
-            ? writes.compose(v -> (Future<?>) invoke(method, store, args))
-            : invoke(method, store, args));
-  }
-
-  private static Object invoke(java.lang.reflect.Method method, JobStore store, Object[] args) {
-    try {
-      return method.invoke(store, args);
-    } catch (InvocationTargetException e) {
-      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-    } catch (IllegalAccessException e) {
-      throw new IllegalStateException(e);
-    }
+    return InterceptedStore.intercept(store, "writeAll", (args, proceed) -> writes.compose(v -> (Future<?>) proceed.get()));
   }
 
   private final Clock clock = Clock.systemUTC();

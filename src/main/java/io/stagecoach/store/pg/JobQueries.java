@@ -43,8 +43,8 @@ final class JobQueries {
   /**
    * {@link #INSERT_MANY} for a batch with no idempotency key (so nothing to replay or to conflict
    * with), together with its outbox rows ($25-$29: event ids, tenants, types, job ids, bodies) and
-   * the wake-up of other processes ($30, the store's id): one statement, committed on its own, so a
-   * submission costs one round trip rather than three.
+   * the wake-up of other processes ($30, the store's id; null when no job is queued): one statement,
+   * committed on its own, so a submission costs one round trip rather than three.
    */
   static final String INSERT_UNKEYED = "WITH inserted AS (\n" + INSERT_MANY + "),\n" + """
       recorded AS (
@@ -52,7 +52,7 @@ final class JobQueries {
         SELECT * FROM unnest($25::text[], $26::text[], $27::text[], $28::uuid[], $29::text[])
       ),
       woken AS (
-        SELECT pg_notify('%s', $30)
+        SELECT pg_notify('%s', $30) WHERE $30 IS NOT NULL
       )
       SELECT inserted.*, (SELECT count(*) FROM woken) AS woken FROM inserted
       """.formatted(WAKE_CHANNEL);

@@ -208,7 +208,10 @@ public final class PgJobStore implements JobStore {
     for (Object column : OutboxRows.columns(events)) {
       columns.addValue(column);
     }
-    return pool.preparedQuery(JobQueries.INSERT_UNKEYED).execute(columns.addValue(storeId)).map(rows -> {
+    // A job inserted already claimed (see JobService#submit) has no other process to wake.
+    boolean anyQueued = jobs.stream().anyMatch(job -> job.status() == JobStatus.QUEUED);
+    columns.addValue(anyQueued ? storeId : null);
+    return pool.preparedQuery(JobQueries.INSERT_UNKEYED).execute(columns).map(rows -> {
       Map<String, Job> stored = byId(rows);
       List<Inserted> answers = new ArrayList<>(jobs.size());
       for (int i = 0; i < jobs.size(); i++) {
