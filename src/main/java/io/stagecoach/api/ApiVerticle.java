@@ -19,6 +19,7 @@ import io.stagecoach.config.AuthConfig;
 import io.stagecoach.config.ConfigException;
 import io.stagecoach.config.HttpConfig;
 import io.stagecoach.job.ErrorCode;
+import io.stagecoach.job.NulCharacters;
 import io.stagecoach.job.StagecoachException;
 import io.stagecoach.ops.AlertClient;
 import io.stagecoach.ops.AuditClient;
@@ -127,6 +128,15 @@ public final class ApiVerticle extends VerticleBase {
     return new Endpoint(method, BASE + path, role, handler);
   }
 
+  /** A NUL character, which no store keeps (see {@link NulCharacters}), in a path or query parameter. */
+  private static void refuseNulInUrl(RoutingContext ctx) {
+    if (ctx.request().uri().contains("%00")) {
+      Responses.error(ctx, StagecoachException.invalidInput("the URL must not contain the NUL character (%00)"));
+    } else {
+      ctx.next();
+    }
+  }
+
   /**
    * Every endpoint: method, path, the least role it needs, handler. {@code GET /metrics}, when it
    * comes, is {@code open} unless {@code auth.protectMetrics}, when it needs {@code OPERATOR}.
@@ -172,6 +182,7 @@ public final class ApiVerticle extends VerticleBase {
   private Router router(Routes routes) {
     Router router = Router.router(vertx);
     router.route().handler(AccessLog::handle);
+    router.route().handler(ApiVerticle::refuseNulInUrl);
     if (!auth.corsOrigins().isEmpty()) {
       router.route().handler(SecurityHeaders.cors(auth.corsOrigins()));
     }

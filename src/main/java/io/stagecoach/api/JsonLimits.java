@@ -1,6 +1,7 @@
 package io.stagecoach.api;
 
 import io.stagecoach.job.ErrorCode;
+import io.stagecoach.job.NulCharacters;
 import io.stagecoach.job.StagecoachException;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
@@ -10,7 +11,8 @@ import java.util.Map;
 
 /**
  * Parses a request body strictly (no comments) and with limits beyond its size: nesting depth
- * (checked on the text, before the parser recurses), and the length of every string and field name.
+ * (checked on the text, before the parser recurses), the length of every string and field name,
+ * and no NUL character in any (see {@link NulCharacters}).
  */
 final class JsonLimits {
   /** Deepest nesting of objects and arrays in a body. */
@@ -39,6 +41,10 @@ final class JsonLimits {
       throw StagecoachException.invalidInput("the request body must be a JSON object");
     }
     checkStrings(object, "");
+    String nul = NulCharacters.pathIn(object, "");
+    if (nul != null) {
+      throw NulCharacters.refused(nul);
+    }
     return object;
   }
 

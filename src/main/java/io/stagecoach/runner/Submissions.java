@@ -5,6 +5,7 @@ import io.stagecoach.job.ErrorCode;
 import io.stagecoach.job.Job;
 import io.stagecoach.job.JobIds;
 import io.stagecoach.job.LockSpec;
+import io.stagecoach.job.NulCharacters;
 import io.stagecoach.job.OnBusy;
 import io.stagecoach.job.Stage;
 import io.stagecoach.job.StagecoachException;
@@ -60,6 +61,10 @@ final class Submissions {
       throw StagecoachException.invalidInput("the submission must be a JSON object");
     }
     rejectUnknown(body, FIELDS, "");
+    String nul = NulCharacters.pathIn(body, "");
+    if (nul != null) {
+      throw NulCharacters.refused(nul);
+    }
     JobType type = type(body.getValue("type"));
     JsonObject input = object(body, "input");
     type.validateInput(input);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.stagecoach.testing.TestEngine;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -41,9 +42,14 @@ class HostileInputApiTest {
   private TestEngine engine;
   private Rest rest;
 
+  /** The engine under attack: on the memory store here, on PostgreSQL in {@link HostileInputPgApiTest}. */
+  Future<TestEngine> startEngine(Vertx vertx) {
+    return TestEngine.start(vertx);
+  }
+
   @BeforeEach
   void start(Vertx vertx, VertxTestContext test) {
-    TestEngine.start(vertx).onComplete(test.succeeding(e -> {
+    startEngine(vertx).onComplete(test.succeeding(e -> {
       engine = e;
       rest = new Rest(e);
       test.completeNow();
@@ -137,6 +143,13 @@ class HostileInputApiTest {
         submit("a __proto__ field", noopWith("__proto__", "{\"admin\":true}"), 400, "invalid_input"),
         submit("duplicate type fields: the last one counts", "{\"type\":\"demo.noop\",\"type\":\"demo.nope\"}", 422,
             "unknown_job_type"),
+        // ---- the NUL character, which PostgreSQL stores nowhere: refused on every store alike
+        submit("a NUL in an input string", noopWith("input", "{\"a\":\"x\\u0000y\"}"), 400, "invalid_input"),
+        submit("a NUL in an input field name", noopWith("input", "{\"a\\u0000\":1}"), 400, "invalid_input"),
+        submit("a NUL in a label value", noopWith("labels", "{\"n\":\"v\\u0000\"}"), 400, "invalid_input"),
+        new Hostile("a NUL in the second job of a batch", HttpMethod.POST, JOBS + "/batch",
+            "{\"jobs\":[" + noop + "," + noopWith("input", "{\"a\":\"\\u0000\"}") + "]}", Map.of(), 400,
+            "invalid_input"),
         // ---- JSON itself
         submit("NaN", noopWith("priority", "NaN"), 400, "invalid_json"),
         submit("a body nested 65 deep in input", noopWith("input", "{\"a\":" + "[".repeat(63) + "]".repeat(63) + "}"), 400,
@@ -172,6 +185,8 @@ class HostileInputApiTest {
         get("afterSeq -1", JOBS + "/" + SOME_ID + "/logs?afterSeq=-1", 400, "invalid_input"),
         get("a log limit of 1001", JOBS + "/" + SOME_ID + "/logs?limit=1001", 400, "invalid_input"),
         get("waitMs not a number", JOBS + "/" + SOME_ID + "?waitMs=abc", 400, "invalid_input"),
+        get("a NUL in a type filter", JOBS + "?type=demo%00noop", 400, "invalid_input"),
+        get("a NUL in a label filter", JOBS + "?label=team:a%00", 400, "invalid_input"),
         // ---- ids
         get("an id that is not a UUID", JOBS + "/not-a-uuid", 400, "invalid_input"),
         get("an id in capitals", JOBS + "/" + SOME_ID.toUpperCase(), 400, "invalid_input"),

@@ -118,6 +118,19 @@ class SiblingVerticleTest {
   }
 
   @Test
+  @DisplayName("a submission with a NUL character, which PostgreSQL cannot store, is invalid_input on every store")
+  void nulRefused(Vertx vertx, VertxTestContext test) {
+    JobClient jobs = JobClient.create(vertx);
+    jobs.submit(aJob("demo.noop").input("note", "a\u0000b").json())
+        .onComplete(test.failing(e -> test.verify(() -> {
+          StagecoachException error = assertInstanceOf(StagecoachException.class, e);
+          assertEquals(ErrorCode.INVALID_INPUT, error.code());
+          assertEquals("input.note", error.details().getString("field"));
+          test.completeNow();
+        })));
+  }
+
+  @Test
   @DisplayName("a tenant-scoped client neither sees nor cancels another tenant's job")
   void tenantScope(Vertx vertx, VertxTestContext test) {
     JobClient acme = JobClient.create(vertx).forTenant("acme");

@@ -8,6 +8,7 @@ import io.stagecoach.ops.AuditStore;
 import io.stagecoach.store.Page;
 import io.stagecoach.store.pg.PgFailures;
 import io.stagecoach.store.pg.PgPools;
+import io.stagecoach.store.pg.PgText;
 import io.stagecoach.store.pg.PgValues;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -59,7 +60,7 @@ public final class PgOpsStore implements AlertStore, AuditStore {
   @Override
   public Future<Alert> raiseUnlessRecent(Alert a, Duration window) {
     String dedupKey = a.tenant() + "\u001f" + a.type() + "\u001f" + a.subject();
-    Tuple params = Tuple.of(UUID.fromString(a.id()), a.tenant(), a.type(), a.subject(), a.message(), PgValues.timestamp(a.raisedAt()))
+    Tuple params = Tuple.of(UUID.fromString(a.id()), a.tenant(), a.type(), a.subject(), PgText.text(a.message()), PgValues.timestamp(a.raisedAt()))
         .addValue(PgValues.timestamp(a.raisedAt().minus(window)));
     return pool.withTransaction(conn -> conn.preparedQuery(OpsQueries.LOCK_ALERT_KEY).execute(Tuple.of(dedupKey))
             .compose(locked -> conn.preparedQuery(OpsQueries.RAISE_ALERT).execute(params)))
@@ -88,7 +89,7 @@ public final class PgOpsStore implements AlertStore, AuditStore {
   @Override
   public Future<Void> append(AuditEntry e) {
     Tuple params = Tuple.of(UUID.fromString(e.id()), PgValues.timestamp(e.at()), e.actor(), e.tenant(), e.action(), e.target())
-        .addValue(e.before()).addValue(e.after());
+        .addValue(PgText.storable(e.before())).addValue(PgText.storable(e.after()));
     return query(OpsQueries.APPEND_AUDIT, params).mapEmpty();
   }
 

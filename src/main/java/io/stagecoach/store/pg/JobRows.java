@@ -104,31 +104,27 @@ final class JobRows {
         tenants[i] = job.tenant();
         statuses[i] = job.status().wire();
         priorities[i] = job.priority();
-        inputs[i] = text(job.input());
-        results[i] = text(job.result());
-        errors[i] = job.error() == null ? null : job.error().toJson().encode();
+        inputs[i] = PgText.json(job.input());
+        results[i] = PgText.json(job.result());
+        errors[i] = job.error() == null ? null : PgText.json(job.error().toJson());
         attempts[i] = job.attempt();
         maxAttempts[i] = job.maxAttempts();
         timeouts[i] = job.timeoutMs();
-        locks[i] = job.lock() == null ? null : job.lock().toJson().encode();
+        locks[i] = job.lock() == null ? null : PgText.json(job.lock().toJson());
         idempotencyKeys[i] = job.idempotencyKey();
         fingerprints[i] = job.fingerprint();
-        labels[i] = JobRows.labels(job.labels()).encode();
+        labels[i] = PgText.json(JobRows.labels(job.labels()));
         createdAts[i] = timestamp(job.createdAt());
         runAts[i] = timestamp(job.runAt());
         startedAts[i] = timestamp(job.startedAt());
         finishedAts[i] = timestamp(job.finishedAt());
         updatedAts[i] = timestamp(job.updatedAt());
         versions[i] = job.version();
-        stages[i] = JobRows.stages(job).encode();
+        stages[i] = PgText.json(JobRows.stages(job));
         leaseOwners[i] = job.leaseOwner();
         leaseEnds[i] = timestamp(job.leaseExpiresAt());
       }
     }
-  }
-
-  private static String text(JsonObject json) {
-    return json == null ? null : json.encode();
   }
 
   /**

@@ -56,8 +56,8 @@ final class WriteBatch {
       lineJobs.add(jobId);
       lineAts.add(JobRows.timestamp(line.at()));
       lineLevels.add(line.level() == null ? null : line.level().wire());
-      lineStages.add(line.stage());
-      lineMessages.add(line.message());
+      lineStages.add(PgText.text(line.stage()));
+      lineMessages.add(PgText.text(line.message()));
     }
   }
 

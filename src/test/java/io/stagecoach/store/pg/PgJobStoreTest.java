@@ -69,21 +69,24 @@ class PgJobStoreTest extends JobStoreContract {
 
   /**
    * A batch's statement goes out with COMMIT right behind it (PipelinedTransaction): when
-   * PostgreSQL refuses the statement (jsonb takes no NUL character), that COMMIT must roll back, so
-   * the other job's change and every log line of the batch are gone too.
+   * PostgreSQL refuses the statement (here a CHECK constraint the test adds refuses priority 13),
+   * that COMMIT must roll back, so the other job's change and every log line of the batch are gone too.
    */
   @Test
   void aBatchPostgresqlRefusesWritesNothing(Vertx vertx, VertxTestContext test) {
     Job fine = aQueuedJob(clock);
     Job refusedByPostgres = aQueuedJob(clock);
-    store.insertAll(List.of(fine, refusedByPostgres))
+    SCHEMA.get(vertx)
+        .compose(schema -> schema.sql("ALTER TABLE stagecoach_jobs ADD CONSTRAINT test_refuses_13 CHECK (priority <> 13)",
+            vertx))
+        .compose(v -> store.insertAll(List.of(fine, refusedByPostgres)))
         .compose(v -> store.writeAll(List.of(
             new JobWrite(fine.id(), j -> {
               j.priority(7);
               return true;
             }, List.of(aLogLine(clock, "fine"))),
             new JobWrite(refusedByPostgres.id(), j -> {
-              j.result(new JsonObject().put("text", "nul \u0000 inside"));
+              j.priority(13);
               return true;
             }, List.of(aLogLine(clock, "refused"))))))
         .transform(written -> Future.all(store.get(fine.id()), store.logs(fine.id(), 0, 10),
@@ -94,11 +97,47 @@ class PgJobStoreTest extends JobStoreContract {
                 assertEquals(0, all.<Job>resultAt(0).priority(), "the other job's change was rolled back");
                 assertEquals(1L, all.<Job>resultAt(0).version());
                 assertTrue(all.<LogPage>resultAt(1).items().isEmpty(), "no log line was kept");
-                assertEquals(null, all.<Job>resultAt(2).result());
+                assertEquals(0, all.<Job>resultAt(2).priority());
               });
               return null;
             }))
+        .eventually(() -> SCHEMA.get(vertx).compose(schema ->
+            schema.sql("ALTER TABLE stagecoach_jobs DROP CONSTRAINT test_refuses_13", vertx)))
         .onComplete(test.succeedingThenComplete());
+  }
+
+  /**
+   * PostgreSQL stores no NUL; input cannot hold one, but a handler's result or log line can. It is
+   * stored as U+FFFD, and the batch it travels in goes through. The text backslash-u-0-0-0-0 is
+   * not a NUL, and stays as it is.
+   */
+  @Test
+  void aNulAHandlerReportsIsStoredAsTheReplacementCharacter(VertxTestContext test) {
+    Job withNul = aQueuedJob(clock);
+    Job other = aQueuedJob(clock);
+    String escapeText = "\\u0000 is how JSON writes it";
+    store.insertAll(List.of(withNul, other))
+        .compose(v -> store.writeAll(List.of(
+            new JobWrite(withNul.id(), j -> {
+              j.result(new JsonObject().put("text", "nul \u0000 inside").put("escape", escapeText).put("k\u0000", 1)
+                  .put("backslash", "\\\u0000"));
+              return true;
+            }, List.of(aLogLine(clock, "bytes \u0000\u0000"))),
+            new JobWrite(other.id(), j -> {
+              j.priority(7);
+              return true;
+            }, List.of()))))
+        .compose(v -> Future.all(store.get(withNul.id()), store.logs(withNul.id(), 0, 10), store.get(other.id())))
+        .onComplete(test.succeeding(all -> test.verify(() -> {
+          JsonObject result = all.<Job>resultAt(0).result();
+          assertEquals("nul \uFFFD inside", result.getString("text"));
+          assertEquals(escapeText, result.getString("escape"));
+          assertEquals(1, result.getInteger("k\uFFFD"));
+          assertEquals("\\\uFFFD", result.getString("backslash"), "a backslash, then the NUL");
+          assertEquals("bytes \uFFFD\uFFFD", all.<LogPage>resultAt(1).items().get(0).message());
+          assertEquals(7, all.<Job>resultAt(2).priority(), "the other write of the batch went through");
+          test.completeNow();
+        })));
   }
 
   private static Future<String> synchronousCommit(SqlConnection conn) {
