@@ -340,7 +340,9 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
     return response.end().map(v -> {
       int status = response.statusCode();
       String text = head.toString(StandardCharsets.UTF_8);
-      String kept = text.length() > Attempt.MAX_RESPONSE_CHARS ? text.substring(0, Attempt.MAX_RESPONSE_CHARS) : text;
+      // A NUL would not be stored on PostgreSQL, and the attempt with it: kept as U+FFFD, like any NUL a handler reports.
+      String kept = (text.length() > Attempt.MAX_RESPONSE_CHARS ? text.substring(0, Attempt.MAX_RESPONSE_CHARS) : text)
+          .replace('\0', '\uFFFD');
       String error = status >= 200 && status < 300 ? null
           : status >= 300 && status < 400 ? "redirect " + status + " to " + response.getHeader("location") + " not followed"
           : "HTTP " + status;

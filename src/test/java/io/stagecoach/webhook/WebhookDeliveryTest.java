@@ -14,6 +14,7 @@ import io.stagecoach.config.WebhookConfig;
 import io.stagecoach.job.JobIds;
 import io.stagecoach.runner.JobTypeRegistry;
 import io.stagecoach.testing.Await;
+import io.stagecoach.testing.PgTestSchema;
 import io.stagecoach.testing.TestEngine;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -40,10 +41,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(VertxExtension.class)
 class WebhookDeliveryTest {
   private TestEngine engine;
+  /** The schema of a test on PostgreSQL, dropped after it. */
+  private PgTestSchema schema;
 
   @AfterEach
-  void stop(VertxTestContext test) {
-    (engine == null ? Future.<Void>succeededFuture() : engine.stop()).onComplete(test.succeedingThenComplete());
+  void stop(Vertx vertx, VertxTestContext test) {
+    (engine == null ? Future.<Void>succeededFuture() : engine.stop())
+        .compose(v -> schema == null ? Future.<Void>succeededFuture() : schema.drop(vertx))
+        .onComplete(test.succeedingThenComplete());
   }
 
   private Future<TestEngine> start(Vertx vertx, JsonObject overrides) {
@@ -223,6 +228,35 @@ class WebhookDeliveryTest {
           }
           assertEquals(4, receiver[0].received().size());
           assertEquals(1, receiver[0].received().stream().map(Receiver.Received::webhookId).distinct().count());
+          receiver[0].stop();
+          test.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName("a receiver answering raw bytes with a NUL: the attempt is logged on PostgreSQL, the NUL as U+FFFD")
+  void nulInResponse(Vertx vertx, VertxTestContext test) {
+    Receiver[] receiver = new Receiver[1];
+    String[] webhookId = new String[1];
+    PgTestSchema.create(vertx)
+        .compose(schema -> {
+          this.schema = schema;
+          return Receiver.start(vertx);
+        })
+        .compose(r -> {
+          receiver[0] = r.answering((i, request) -> request.response().setStatusCode(200).end("ok\u0000done"));
+          return start(vertx, new JsonObject().put("store", new JsonObject().put("kind", "postgres").put("pgUri", schema.uri())));
+        })
+        .compose(e -> subscribe(receiver[0].url(), "job.succeeded"))
+        .compose(subscription -> {
+          webhookId[0] = subscription.getString("id");
+          return submit("demo.noop", new JsonObject());
+        })
+        .compose(id -> Await.until(vertx, () -> deliveries(webhookId[0]),
+            items -> items.size() == 1 && "succeeded".equals(items.getJsonObject(0).getString("status"))))
+        .onComplete(test.succeeding(items -> test.verify(() -> {
+          JsonObject attempt = items.getJsonObject(0).getJsonArray("attempts").getJsonObject(0);
+          assertEquals("ok\uFFFDdone", attempt.getString("response"));
           receiver[0].stop();
           test.completeNow();
         })));
