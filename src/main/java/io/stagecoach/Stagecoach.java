@@ -7,6 +7,7 @@ import io.stagecoach.lock.LocalLockBackend;
 import io.stagecoach.lock.LockBackend;
 import io.stagecoach.lock.redis.RedisLockBackend;
 import io.stagecoach.lock.LockManagerVerticle;
+import io.stagecoach.metrics.EngineMetrics;
 import io.stagecoach.ops.AlertStore;
 import io.stagecoach.ops.AuditStore;
 import io.stagecoach.ops.MemoryAlertStore;
@@ -49,6 +50,7 @@ public final class Stagecoach {
   private AuditStore auditStore;
   private final JobTypeRegistry types;
   private final Clock clock;
+  private final EngineMetrics metrics = EngineMetrics.prometheus();
   private final List<String> deployments = Collections.synchronizedList(new ArrayList<>());
   private ApiVerticle api;
 
@@ -96,7 +98,7 @@ public final class Stagecoach {
   }
 
   private Future<Void> deployAll() {
-    api = new ApiVerticle(config.http(), config.auth());
+    api = new ApiVerticle(config.http(), config.auth(), metrics);
     return vertx.deployVerticle(new LockManagerVerticle(lockBackend()))
         .compose(locks -> {
           deployments.add(0, locks);
@@ -156,7 +158,7 @@ public final class Stagecoach {
    */
   public Future<Void> addRunner(RunnerConfig runner) {
     StagecoachConfig withRunner = config.withRunner(runner);
-    return vertx.deployVerticle(new JobRunnerVerticle(withRunner, store, types, clock, interest))
+    return vertx.deployVerticle(new JobRunnerVerticle(withRunner, store, types, clock, interest, metrics))
         .map(id -> {
           deployments.add(0, id);
           return null;
@@ -183,7 +185,8 @@ public final class Stagecoach {
     for (String id : List.copyOf(deployments)) {
       chain = chain.compose(v -> vertx.undeploy(id));
     }
-    return chain.eventually(this::closeOpsStores).eventually(webhookStore::close).eventually(store::close);
+    return chain.eventually(this::closeOpsStores).eventually(webhookStore::close).eventually(store::close)
+        .onComplete(ar -> metrics.close());
   }
 
   /** Closes the alert and audit stores (one PostgreSQL store serves both). */

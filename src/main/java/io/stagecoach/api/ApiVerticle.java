@@ -21,6 +21,7 @@ import io.stagecoach.config.HttpConfig;
 import io.stagecoach.job.ErrorCode;
 import io.stagecoach.job.NulCharacters;
 import io.stagecoach.job.StagecoachException;
+import io.stagecoach.metrics.EngineMetrics;
 import io.stagecoach.ops.AlertClient;
 import io.stagecoach.ops.AuditClient;
 import io.stagecoach.webhook.WebhookClient;
@@ -56,12 +57,15 @@ public final class ApiVerticle extends VerticleBase {
 
   private final HttpConfig config;
   private final AuthConfig auth;
+  private final EngineMetrics metrics;
   private Authenticator authenticator;
   private HttpServer server;
 
-  public ApiVerticle(HttpConfig config, AuthConfig auth) {
+  /** An API whose {@code GET /metrics} serves {@code metrics}. */
+  public ApiVerticle(HttpConfig config, AuthConfig auth, EngineMetrics metrics) {
     this.config = config;
     this.auth = auth;
+    this.metrics = metrics;
   }
 
   /** The port actually bound (useful when configured as 0). */
@@ -88,7 +92,8 @@ public final class ApiVerticle extends VerticleBase {
           Audit audit = new Audit(new AuditClient(vertx));
           Router router = router(new Routes(new JobRoutes(vertx, JobClient.create(vertx), audit), new HealthRoutes(vertx),
               new WebhookRoutes(WebhookClient.create(vertx), audit), new AlertRoutes(new AlertClient(vertx), audit),
-              new AuditRoutes(new AuditClient(vertx)), new LockRoutes(vertx, audit)));
+              new AuditRoutes(new AuditClient(vertx)), new LockRoutes(vertx, audit),
+              new MetricsRoutes(JobClient.create(vertx), metrics)));
           return vertx.createHttpServer()
               .requestHandler(request -> {
                 SecurityHeaders.apply(request.response().headers());
@@ -113,7 +118,7 @@ public final class ApiVerticle extends VerticleBase {
 
   /** The route groups the endpoints table points into. */
   private record Routes(JobRoutes jobs, HealthRoutes health, WebhookRoutes webhooks, AlertRoutes alerts,
-      AuditRoutes audit, LockRoutes locks) {
+      AuditRoutes audit, LockRoutes locks, MetricsRoutes metrics) {
   }
 
   /** One endpoint: who may call it ({@code role} null: anyone) and what answers it. */
@@ -138,10 +143,10 @@ public final class ApiVerticle extends VerticleBase {
   }
 
   /**
-   * Every endpoint: method, path, the least role it needs, handler. {@code GET /metrics}, when it
-   * comes, is {@code open} unless {@code auth.protectMetrics}, when it needs {@code OPERATOR}.
+   * Every endpoint: method, path, the least role it needs, handler. {@code GET /metrics} is
+   * {@code open} unless {@code auth.protectMetrics}, when it needs {@code OPERATOR}.
    */
-  private static List<Endpoint> endpoints(Routes routes) {
+  private List<Endpoint> endpoints(Routes routes) {
     JobRoutes jobs = routes.jobs();
     HealthRoutes health = routes.health();
     WebhookRoutes webhooks = routes.webhooks();
@@ -150,6 +155,8 @@ public final class ApiVerticle extends VerticleBase {
         open(GET, "/health/ready", health::ready),
         open(GET, BASE + "/health/live", health::live),
         open(GET, BASE + "/health/ready", health::ready),
+        auth.protectMetrics() ? api(GET, "/metrics", OPERATOR, routes.metrics()::scrape)
+            : open(GET, BASE + "/metrics", routes.metrics()::scrape),
         api(POST, "/jobs", SUBMITTER, jobs::submit),
         api(POST, "/jobs/batch", SUBMITTER, jobs::submitBatch),
         api(GET, "/jobs", VIEWER, jobs::list),

@@ -17,6 +17,8 @@ public final class Addresses {
   public static final String JOBS_LOGS = PREFIX + "jobs.logs";
   public static final String JOB_TYPES = PREFIX + "jobs.types";
   public static final String HEALTH = PREFIX + "health";
+  /** Jobs not finished, per status, of every tenant: {@code {"queued": n, "running": n, "cancelling": n}}. */
+  public static final String JOBS_COUNT = PREFIX + "jobs.count";
 
   /** Remote workers report stages, progress, params and logs here. */
   public static final String JOBS_REPORT = PREFIX + "jobs.report";

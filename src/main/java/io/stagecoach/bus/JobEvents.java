@@ -3,6 +3,7 @@ package io.stagecoach.bus;
 import io.stagecoach.job.Job;
 import io.stagecoach.job.JobIds;
 import io.stagecoach.job.JobJson;
+import io.stagecoach.metrics.EngineMetrics;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
@@ -22,11 +23,18 @@ public final class JobEvents {
   private final EventBus bus;
   private final Clock clock;
   private final EventInterest interest;
+  private final EngineMetrics metrics;
 
   public JobEvents(EventBus bus, Clock clock, EventInterest interest) {
+    this(bus, clock, interest, EngineMetrics.DISCARDED);
+  }
+
+  /** Events counted in {@code metrics} as they are published. */
+  public JobEvents(EventBus bus, Clock clock, EventInterest interest, EngineMetrics metrics) {
     this.bus = bus;
     this.clock = clock;
     this.interest = interest;
+    this.metrics = metrics;
     EventCodec.register(bus);
   }
 
@@ -67,6 +75,7 @@ public final class JobEvents {
   }
 
   private void send(Event event) {
+    metrics.published(event.type());
     // The event itself travels: a consumer's copy of the message makes the envelope (EventCodec).
     bus.publish(Addresses.EVENTS, event, SHARED);
     bus.publish(Addresses.eventsOfType(event.type()), event, SHARED);

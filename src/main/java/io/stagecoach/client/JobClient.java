@@ -83,6 +83,14 @@ public final class JobClient {
     return request(Addresses.JOB_TYPES, new JsonObject());
   }
 
+  /**
+   * Jobs not finished, per status, of every tenant (whatever tenant this client is for):
+   * {@code {"queued": n, "running": n, "cancelling": n}}.
+   */
+  public Future<JsonObject> countActive() {
+    return request(Addresses.JOBS_COUNT, new JsonObject());
+  }
+
   /** Succeeds when the engine and its store answer. */
   public Future<JsonObject> health() {
     return request(Addresses.HEALTH, new JsonObject());

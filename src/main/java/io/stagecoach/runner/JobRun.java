@@ -29,6 +29,7 @@ import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -218,8 +219,15 @@ final class JobRun implements JobReporter {
         interruptWorker();
         outcome.tryComplete(Outcome.failed(JobError.TIMEOUT, "attempt ran past timeoutMs=" + job.timeoutMs(), true));
       });
+      long handlerStart = System.nanoTime();
       invoke().onComplete(ar -> onRunnerContext(() -> outcome.tryComplete(toOutcome(ar))));
-      return outcome.future().onComplete(ar -> deps.vertx().cancelTimer(timer));
+      return outcome.future().onComplete(ar -> {
+        deps.vertx().cancelTimer(timer);
+        if (ar.succeeded()) {
+          deps.metrics().attemptEnded(job.type(), ar.result().kind().name().toLowerCase(Locale.ROOT),
+              System.nanoTime() - handlerStart);
+        }
+      });
     }, e -> {
       log(LogLevel.WARN, null, "the start could not be recorded; the job waits: " + e.getMessage());
       return Future.succeededFuture(Outcome.requeued());

@@ -10,6 +10,7 @@ import io.stagecoach.job.Job;
 import io.stagecoach.job.JobStatus;
 import io.stagecoach.job.StagecoachException;
 import io.stagecoach.lock.LockClient;
+import io.stagecoach.metrics.EngineMetrics;
 import io.stagecoach.store.JobStore;
 import io.stagecoach.store.JobWrite;
 import io.stagecoach.store.RetentionPruner;
@@ -79,15 +80,21 @@ public final class JobRunnerVerticle extends VerticleBase {
   private long nextDueTimer = -1;
   private final List<Long> timers = new ArrayList<>();
   private final EventInterest interest;
+  private final EngineMetrics metrics;
+  private Runnable removeSlotGauges = () -> { };
 
   public JobRunnerVerticle(StagecoachConfig config, JobStore store, JobTypeRegistry types, Clock clock) {
-    this(config, store, types, clock, EventInterest.ALL);
+    this(config, store, types, clock, EventInterest.ALL, EngineMetrics.DISCARDED);
   }
 
-  /** A runner whose events go to the outbox when {@code interest} says a webhook subscription wants them. */
+  /**
+   * A runner whose events go to the outbox when {@code interest} says a webhook subscription wants
+   * them, counted in {@code metrics} with its attempts and slots.
+   */
   public JobRunnerVerticle(StagecoachConfig config, JobStore store, JobTypeRegistry types, Clock clock,
-      EventInterest interest) {
+      EventInterest interest, EngineMetrics metrics) {
     this.interest = interest;
+    this.metrics = metrics;
     this.config = config;
     this.store = store;
     this.types = types;
@@ -99,9 +106,10 @@ public final class JobRunnerVerticle extends VerticleBase {
     EventBus bus = vertx.eventBus();
     workers = vertx.createSharedWorkerExecutor("stagecoach-jobs-" + runnerId, Math.max(1, config.runner().concurrency()));
     LockConfig locks = config.locks();
-    JobEvents events = new JobEvents(bus, clock, interest);
+    JobEvents events = new JobEvents(bus, clock, interest, metrics);
     deps = new RunnerDeps(vertx, context, runnerId, store, events, new LockClient(bus), locks.ttl(),
-        config.runner(), clock, workers, new EndWriter(store, context));
+        config.runner(), clock, workers, new EndWriter(store, context), metrics);
+    removeSlotGauges = metrics.runnerSlots(runnerId, () -> busy, config.runner().concurrency());
     JobService service = new JobService(store, types, new Submissions(types, config.jobs(), clock), events, bus, clock,
         idleRunner());
     return Future.all(List.of(
@@ -132,6 +140,7 @@ public final class JobRunnerVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     stopped = true;
+    removeSlotGauges.run();
     timers.forEach(vertx::cancelTimer);
     // Attempts whose handler is done only wait for their end to be stored: let it be, for a while.
     // The others are abandoned; their leases run out and they run again.

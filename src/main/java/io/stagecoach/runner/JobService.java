@@ -68,7 +68,8 @@ final class JobService {
         serve(Addresses.JOBS_RETRY, this::retry),
         serve(Addresses.JOBS_LOGS, this::logs),
         serve(Addresses.JOB_TYPES, body -> Future.succeededFuture(jobTypes())),
-        serve(Addresses.HEALTH, body -> store.ping().map(v -> new JsonObject().put("store", "up")))));
+        serve(Addresses.HEALTH, body -> store.ping().map(v -> new JsonObject().put("store", "up"))),
+        serve(Addresses.JOBS_COUNT, body -> countActive())));
   }
 
   private Future<Void> serve(String address, Function<JsonObject, Future<JsonObject>> handler) {
@@ -141,6 +142,15 @@ final class JobService {
   }
 
   // ---- read ----------------------------------------------------------------------------------
+
+  /** Jobs not finished, per status, of every tenant: for operators (GET /metrics). */
+  private Future<JsonObject> countActive() {
+    return store.countActive().map(counts -> {
+      JsonObject answer = new JsonObject();
+      counts.forEach((status, n) -> answer.put(status.wire(), n));
+      return answer;
+    });
+  }
 
   private Future<JsonObject> get(JsonObject body) {
     return visibleJob(body).map(JobJson::toJson);

@@ -2,12 +2,14 @@ package io.stagecoach.store;
 
 import io.stagecoach.bus.Event;
 import io.stagecoach.job.Job;
+import io.stagecoach.job.JobStatus;
 import io.stagecoach.job.LogLine;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Where jobs and their logs live. Every method is asynchronous and never blocks the caller's
@@ -101,6 +103,9 @@ public interface JobStore {
    * future carries how many were deleted. Retention prunes in such small batches.
    */
   Future<Integer> pruneFinished(Instant finishedBefore, int limit);
+
+  /** How many jobs are queued, running and cancelling (each status present, 0 when none), of every tenant. */
+  Future<Map<JobStatus, Long>> countActive();
 
   /** Succeeds when the store can serve requests (readiness). */
   Future<Void> ping();

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.stagecoach.config.HttpConfig;
 import io.stagecoach.config.StagecoachConfig;
+import io.stagecoach.metrics.EngineMetrics;
 import io.stagecoach.runner.JobTypeRegistry;
 import io.stagecoach.testing.TestEngine;
 import io.stagecoach.testing.Tokens;
@@ -18,6 +19,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.junit5.Checkpoint;
@@ -196,11 +198,11 @@ class ErrorsApiTest {
   }
 
   @Test
-  @DisplayName("an API whose engine is not there answers 503 unavailable, and stays live")
+  @DisplayName("an API whose engine is not there answers 503 unavailable, stays live, and serves metrics with NaN job counts")
   void unavailable(VertxTestContext test) {
     bare = Vertx.vertx();
     ApiVerticle api = new ApiVerticle(new HttpConfig("127.0.0.1", 0, HttpConfig.DEFAULT_MAX_BODY_BYTES),
-        StagecoachConfig.fromJson(TestEngine.config(new JsonObject())).auth());
+        StagecoachConfig.fromJson(TestEngine.config(new JsonObject())).auth(), EngineMetrics.prometheus());
     bare.deployVerticle(api).compose(id -> {
       Rest alone = new Rest(bare,
           WebClient.create(bare, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(api.port())),
@@ -209,13 +211,18 @@ class ErrorsApiTest {
           alone.get("/api/v1/health/ready"),
           alone.get(JOBS),
           alone.post(JOBS, aJob("demo.noop").json()),
-          alone.get("/health/live"));
+          alone.get("/health/live"),
+          alone.get("/api/v1/metrics"));
     }).onComplete(test.succeeding(answers -> test.verify(() -> {
       JsonObject error = assertError(answers.resultAt(0), 503, "unavailable");
       assertEquals(new JsonObject().put("store", "down").put("locks", "down"), error.getJsonObject("details"));
       assertError(answers.resultAt(1), 503, "unavailable");
       assertError(answers.resultAt(2), 503, "unavailable");
       assertStatus(answers.resultAt(3), 200);
+      HttpResponse<Buffer> metrics = answers.resultAt(4);
+      assertStatus(metrics, 200);
+      assertTrue(metrics.bodyAsString().lines().anyMatch("stagecoach_jobs{status=\"queued\"} NaN"::equals),
+          "the store's counts are unknown, not zero");
       test.completeNow();
     })));
   }

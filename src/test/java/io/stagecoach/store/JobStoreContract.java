@@ -114,6 +114,32 @@ public abstract class JobStoreContract {
   }
 
   @Test
+  @DisplayName("countActive counts queued, running and cancelling jobs, every status present, finished ones not")
+  void countActive(VertxTestContext test) {
+    List<Job> jobs = List.of(aQueuedJob(clock), aQueuedJob(clock), aQueuedJob(clock), aQueuedJob(clock));
+    store.countActive()
+        .compose(empty -> {
+          test.verify(() -> assertEquals(Map.of(JobStatus.QUEUED, 0L, JobStatus.RUNNING, 0L, JobStatus.CANCELLING, 0L),
+              empty));
+          return store.insertAll(jobs);
+        })
+        .compose(v -> store.claimDue("runner-1", 2, LEASE))
+        .compose(claimed -> store.update(claimed.get(0).id(), j -> {
+          j.moveTo(JobStatus.CANCELLING, clock.instant());
+          return true;
+        }))
+        .compose(v -> store.update(jobs.get(3).id(), j -> {
+          j.moveTo(JobStatus.CANCELLED, clock.instant());
+          return true;
+        }))
+        .compose(v -> store.countActive())
+        .onComplete(test.succeeding(counts -> test.verify(() -> {
+          assertEquals(Map.of(JobStatus.QUEUED, 1L, JobStatus.RUNNING, 1L, JobStatus.CANCELLING, 1L), counts);
+          test.completeNow();
+        })));
+  }
+
+  @Test
   @DisplayName("get of an id that was never stored answers null, not a failure")
   void getUnknown(VertxTestContext test) {
     store.insert(aQueuedJob(clock))

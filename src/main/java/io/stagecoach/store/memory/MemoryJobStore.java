@@ -23,6 +23,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -312,6 +313,18 @@ public final class MemoryJobStore implements JobStore {
       }
     }
     return Future.succeededFuture(new LogPage(items, jobLogs.dropped));
+  }
+
+  @Override
+  public synchronized Future<Map<JobStatus, Long>> countActive() {
+    Map<JobStatus, Long> counts = new EnumMap<>(JobStatus.class);
+    counts.put(JobStatus.QUEUED, (long) slots.size());
+    counts.put(JobStatus.RUNNING, 0L);
+    counts.put(JobStatus.CANCELLING, 0L);
+    for (String id : active) {
+      counts.merge(jobs.get(id).status(), 1L, Long::sum);
+    }
+    return Future.succeededFuture(counts);
   }
 
   @Override

@@ -225,6 +225,13 @@ final class JobQueries {
       """;
 
   /** Deletes up to $2 jobs that finished before $1, oldest first; their logs go with them (cascade). */
+  /** Jobs per status not finished; each status's part walks its partial index (claim, leases). */
+  static final String COUNT_ACTIVE = """
+      SELECT 'queued' AS status, count(*) AS n FROM stagecoach_jobs WHERE status = 'queued'
+      UNION ALL
+      SELECT status, count(*) AS n FROM stagecoach_jobs WHERE status IN ('running', 'cancelling') GROUP BY status
+      """;
+
   static final String PRUNE_FINISHED = """
       DELETE FROM stagecoach_jobs WHERE id IN (
         SELECT id FROM stagecoach_jobs

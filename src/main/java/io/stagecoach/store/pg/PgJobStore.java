@@ -38,6 +38,7 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -584,6 +585,18 @@ public final class PgJobStore implements JobStore {
         .execute(Tuple.of(JobRows.timestamp(finishedBefore), limit))
         .map(RowSet::rowCount)
         .recover(PgFailures::translate);
+  }
+
+  @Override
+  public Future<Map<JobStatus, Long>> countActive() {
+    return pool.preparedQuery(JobQueries.COUNT_ACTIVE).execute().map(rows -> {
+      Map<JobStatus, Long> counts = new EnumMap<>(JobStatus.class);
+      counts.put(JobStatus.QUEUED, 0L);
+      counts.put(JobStatus.RUNNING, 0L);
+      counts.put(JobStatus.CANCELLING, 0L);
+      rows.forEach(row -> counts.put(JobStatus.fromWire(row.getString("status")), row.getLong("n")));
+      return counts;
+    }).recover(PgFailures::translate);
   }
 
   @Override
