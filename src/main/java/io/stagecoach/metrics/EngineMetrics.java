@@ -17,6 +17,7 @@ import io.stagecoach.job.JobStatus;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 
@@ -33,6 +34,8 @@ public final class EngineMetrics {
   private final PrometheusMeterRegistry prometheus;
   private final JvmGcMetrics gc;
   private final Map<EventType, Counter> events = new EnumMap<>(EventType.class);
+  /** Attempt timers by job type, then outcome: looked up per attempt without building a meter id. */
+  private final Map<String, Map<String, Timer>> attempts = new ConcurrentHashMap<>();
   /** Jobs per active status as last counted; NaN when the store could not be asked. */
   private final Map<JobStatus, double[]> jobs = new EnumMap<>(JobStatus.class);
 
@@ -79,9 +82,10 @@ public final class EngineMetrics {
 
   /** An attempt's handler ended ({@code outcome}: succeeded, failed, cancelled, ...) after {@code nanos}. */
   public void attemptEnded(String jobType, String outcome, long nanos) {
-    Timer.builder("stagecoach.attempts").tag("type", jobType).tag("outcome", outcome)
-        .description("Attempts whose handler ended, by job type and outcome, and how long they ran")
-        .register(registry)
+    attempts.computeIfAbsent(jobType, t -> new ConcurrentHashMap<>())
+        .computeIfAbsent(outcome, o -> Timer.builder("stagecoach.attempts").tag("type", jobType).tag("outcome", outcome)
+            .description("Attempts whose handler ended, by job type and outcome, and how long they ran")
+            .register(registry))
         .record(nanos, TimeUnit.NANOSECONDS);
   }
 

@@ -29,7 +29,6 @@ import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -224,8 +223,7 @@ final class JobRun implements JobReporter {
       return outcome.future().onComplete(ar -> {
         deps.vertx().cancelTimer(timer);
         if (ar.succeeded()) {
-          deps.metrics().attemptEnded(job.type(), ar.result().kind().name().toLowerCase(Locale.ROOT),
-              System.nanoTime() - handlerStart);
+          deps.metrics().attemptEnded(job.type(), ar.result().kind().wire(), System.nanoTime() - handlerStart);
         }
       });
     }, e -> {

@@ -2,6 +2,7 @@ package io.stagecoach.runner;
 
 import io.stagecoach.job.JobError;
 import io.vertx.core.json.JsonObject;
+import java.util.Locale;
 
 /** How one attempt ended, before it is written to the record. */
 record Outcome(Kind kind, JsonObject result, JobError error, boolean retryable) {
@@ -11,7 +12,14 @@ record Outcome(Kind kind, JsonObject result, JobError error, boolean retryable) 
     FAILED,
     CANCELLED,
     /** The lock is busy (onBusy wait) or unreachable: back to queued, the attempt not counted. */
-    REQUEUED
+    REQUEUED;
+
+    private final String wire = name().toLowerCase(Locale.ROOT);
+
+    /** As metrics name it. */
+    String wire() {
+      return wire;
+    }
   }
 
   static Outcome succeeded(JsonObject result) {
