@@ -43,7 +43,12 @@ public final class PgOpsStore implements AlertStore, AuditStore {
   public static Future<PgOpsStore> create(Vertx vertx, String pgUri) {
     PgConnectOptions options;
     try {
-      options = PgPools.connectOptions(pgUri, "stagecoach-ops");
+      // Prepared once per connection: an audit entry is written before a REST mutation answers, and
+      // preparing it each time cost a round trip of every REST submission's latency. The lists,
+      // whose optional filters want a plan for their values, are prepared per execution.
+      options = PgPools.connectOptions(pgUri, "stagecoach-ops")
+          .setCachePreparedStatements(true)
+          .setPreparedStatementCacheSqlFilter(sql -> !sql.equals(OpsQueries.LIST_AUDIT) && !sql.equals(OpsQueries.LIST_ALERTS));
     } catch (StagecoachException malformed) {
       return Future.failedFuture(malformed);
     }
