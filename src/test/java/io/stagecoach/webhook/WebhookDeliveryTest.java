@@ -74,6 +74,23 @@ class WebhookDeliveryTest {
         });
   }
 
+  /**
+   * Starts an engine with {@code overrides}, subscribes {@code receiver} to {@code job.succeeded}
+   * and submits one {@code demo.noop} job; completes with the subscription's id.
+   */
+  private Future<String> oneJobFor(Vertx vertx, Receiver receiver, JsonObject overrides) {
+    return start(vertx, overrides)
+        .compose(e -> subscribe(receiver.url(), "job.succeeded"))
+        .compose(subscription -> submit("demo.noop", new JsonObject()).map(id -> subscription.getString("id")));
+  }
+
+  /** The subscription's one delivery, once it is {@code status}. */
+  private Future<JsonObject> theDelivery(Vertx vertx, String webhookId, String status) {
+    return Await.until(vertx, () -> deliveries(webhookId),
+            items -> items.size() == 1 && status.equals(items.getJsonObject(0).getString("status")))
+        .map(items -> items.getJsonObject(0));
+  }
+
   private Future<JsonArray> deliveries(String webhookId) {
     return engine.http.get(ApiVerticle.BASE + "/webhooks/" + webhookId + "/deliveries")
         .send()
@@ -203,22 +220,14 @@ class WebhookDeliveryTest {
   @DisplayName("a redirect (to 169.254.169.254) is a failed attempt, never followed, retried until the schedule ends")
   void redirectIsFailure(Vertx vertx, VertxTestContext test) {
     Receiver[] receiver = new Receiver[1];
-    String[] webhookId = new String[1];
     Receiver.start(vertx)
         .compose(r -> {
           receiver[0] = r.answering((i, request) -> request.response().setStatusCode(302)
               .putHeader("location", "http://169.254.169.254/latest/meta-data/").end());
-          return start(vertx, new JsonObject());
+          return oneJobFor(vertx, receiver[0], new JsonObject());
         })
-        .compose(e -> subscribe(receiver[0].url(), "job.succeeded"))
-        .compose(subscription -> {
-          webhookId[0] = subscription.getString("id");
-          return submit("demo.noop", new JsonObject());
-        })
-        .compose(id -> Await.until(vertx, () -> deliveries(webhookId[0]),
-            items -> items.size() == 1 && "failed".equals(items.getJsonObject(0).getString("status"))))
-        .onComplete(test.succeeding(items -> test.verify(() -> {
-          JsonObject delivery = items.getJsonObject(0);
+        .compose(webhookId -> theDelivery(vertx, webhookId, "failed"))
+        .onComplete(test.succeeding(delivery -> test.verify(() -> {
           assertEquals(4, delivery.getInteger("attemptCount"), "the first attempt and the schedule's three retries");
           for (Object a : delivery.getJsonArray("attempts")) {
             JsonObject attempt = (JsonObject) a;
@@ -237,7 +246,6 @@ class WebhookDeliveryTest {
   @DisplayName("a receiver answering raw bytes with a NUL: the attempt is logged on PostgreSQL, the NUL as U+FFFD")
   void nulInResponse(Vertx vertx, VertxTestContext test) {
     Receiver[] receiver = new Receiver[1];
-    String[] webhookId = new String[1];
     PgTestSchema.create(vertx)
         .compose(schema -> {
           this.schema = schema;
@@ -245,17 +253,12 @@ class WebhookDeliveryTest {
         })
         .compose(r -> {
           receiver[0] = r.answering((i, request) -> request.response().setStatusCode(200).end("ok\u0000done"));
-          return start(vertx, new JsonObject().put("store", new JsonObject().put("kind", "postgres").put("pgUri", schema.uri())));
+          return oneJobFor(vertx, receiver[0],
+              new JsonObject().put("store", new JsonObject().put("kind", "postgres").put("pgUri", schema.uri())));
         })
-        .compose(e -> subscribe(receiver[0].url(), "job.succeeded"))
-        .compose(subscription -> {
-          webhookId[0] = subscription.getString("id");
-          return submit("demo.noop", new JsonObject());
-        })
-        .compose(id -> Await.until(vertx, () -> deliveries(webhookId[0]),
-            items -> items.size() == 1 && "succeeded".equals(items.getJsonObject(0).getString("status"))))
-        .onComplete(test.succeeding(items -> test.verify(() -> {
-          JsonObject attempt = items.getJsonObject(0).getJsonArray("attempts").getJsonObject(0);
+        .compose(webhookId -> theDelivery(vertx, webhookId, "succeeded"))
+        .onComplete(test.succeeding(delivery -> test.verify(() -> {
+          JsonObject attempt = delivery.getJsonArray("attempts").getJsonObject(0);
           assertEquals("ok\uFFFDdone", attempt.getString("response"));
           receiver[0].stop();
           test.completeNow();
@@ -276,15 +279,13 @@ class WebhookDeliveryTest {
               alerts.add(m.body());
             }
           });
-          return start(vertx, new JsonObject());
+          return oneJobFor(vertx, receiver[0], new JsonObject());
         })
-        .compose(e -> subscribe(receiver[0].url(), "job.succeeded"))
-        .compose(subscription -> {
-          webhookId[0] = subscription.getString("id");
-          return submit("demo.noop", new JsonObject());
+        .compose(id -> {
+          webhookId[0] = id;
+          return Await.until(vertx, () -> engine.http.get(ApiVerticle.BASE + "/webhooks/" + id).send()
+              .map(HttpResponse::bodyAsJsonObject), w -> w.getBoolean("disabled") && !alerts.isEmpty());
         })
-        .compose(id -> Await.until(vertx, () -> engine.http.get(ApiVerticle.BASE + "/webhooks/" + webhookId[0]).send()
-            .map(HttpResponse::bodyAsJsonObject), w -> w.getBoolean("disabled") && !alerts.isEmpty()))
         .compose(webhook -> {
           assertTrue(webhook.getString("disabledReason").contains("410"));
           return deliveries(webhookId[0]);
