@@ -6,19 +6,14 @@ import io.stagecoach.testing.TestEngine;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.junit5.VertxTestContext;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The same hostile requests against an engine on PostgreSQL, which refuses more than memory does (a NUL, say). */
 @DisplayName("Hostile input, PostgreSQL store")
 class HostileInputPgApiTest extends HostileInputApiTest {
-  private static final PgTestSchema.PerClass SCHEMA = new PgTestSchema.PerClass();
-
-  @AfterAll
-  static void dropSchema(Vertx vertx, VertxTestContext test) {
-    SCHEMA.drop(vertx).onComplete(test.succeedingThenComplete());
-  }
+  @RegisterExtension
+  static final PgTestSchema.PerClass SCHEMA = new PgTestSchema.PerClass();
 
   @Override
   Future<TestEngine> startEngine(Vertx vertx) {

@@ -13,6 +13,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A schema of its own for one test class, on the test PostgreSQL ({@link Services#postgres()}).
@@ -24,9 +27,21 @@ public record PgTestSchema(String name, String uri, String applicationName) {
   /**
    * One schema for a whole test class, created by the first test that asks for it: each test then
    * asks in its set-up, so that without PostgreSQL every test is reported skipped with the reason.
+   * Registered as an extension, it drops the schema after the class.
    */
-  public static final class PerClass {
+  public static final class PerClass implements AfterAllCallback {
     private PgTestSchema schema;
+
+    /** Drops the schema after the class's last test: register it with {@code @RegisterExtension}. */
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+      Vertx vertx = Vertx.vertx();
+      try {
+        drop(vertx).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      } finally {
+        vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      }
+    }
 
     public synchronized Future<PgTestSchema> get(Vertx vertx) {
       if (schema != null) {

@@ -5,17 +5,12 @@ import io.stagecoach.ops.AlertStoreContract;
 import io.stagecoach.testing.PgTestSchema;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.junit5.VertxTestContext;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The alert store contract against a real PostgreSQL, in a schema of this class's own, emptied before each test. */
 class PgAlertStoreTest extends AlertStoreContract {
-  private static final PgTestSchema.PerClass SCHEMA = new PgTestSchema.PerClass();
-
-  @AfterAll
-  static void dropSchema(Vertx vertx, VertxTestContext test) {
-    SCHEMA.drop(vertx).onComplete(test.succeedingThenComplete());
-  }
+  @RegisterExtension
+  static final PgTestSchema.PerClass SCHEMA = new PgTestSchema.PerClass();
 
   @Override
   protected Future<AlertStore> newStore(Vertx vertx) {

@@ -5,17 +5,12 @@ import io.stagecoach.ops.AuditStoreContract;
 import io.stagecoach.testing.PgTestSchema;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.junit5.VertxTestContext;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The audit store contract against a real PostgreSQL, in a schema of this class's own, emptied before each test. */
 class PgAuditStoreTest extends AuditStoreContract {
-  private static final PgTestSchema.PerClass SCHEMA = new PgTestSchema.PerClass();
-
-  @AfterAll
-  static void dropSchema(Vertx vertx, VertxTestContext test) {
-    SCHEMA.drop(vertx).onComplete(test.succeedingThenComplete());
-  }
+  @RegisterExtension
+  static final PgTestSchema.PerClass SCHEMA = new PgTestSchema.PerClass();
 
   @Override
   protected Future<AuditStore> newStore(Vertx vertx) {

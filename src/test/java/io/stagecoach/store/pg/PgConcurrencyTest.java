@@ -27,12 +27,12 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.LongStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Several stores on one database, as several engine processes would run: each has its own pool,
@@ -44,15 +44,11 @@ class PgConcurrencyTest {
   private static final int LOG_CAP = 10_000;
   private static final Duration LEASE = Duration.ofSeconds(30);
 
-  private static final PgTestSchema.PerClass SCHEMA = new PgTestSchema.PerClass();
+  @RegisterExtension
+  static final PgTestSchema.PerClass SCHEMA = new PgTestSchema.PerClass();
   private PgTestSchema schema;
   private final MutableClock clock = new MutableClock();
   private final List<PgJobStore> stores = new ArrayList<>();
-
-  @AfterAll
-  static void dropSchema(Vertx vertx, VertxTestContext test) {
-    SCHEMA.drop(vertx).onComplete(test.succeedingThenComplete());
-  }
 
   @BeforeEach
   void openStores(Vertx vertx, VertxTestContext test) {

@@ -14,8 +14,8 @@ import io.vertx.junit5.VertxTestContext;
 import io.vertx.pgclient.PgConnection;
 import io.vertx.sqlclient.SqlConnection;
 import java.time.Clock;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static io.stagecoach.testing.Jobs.aLogLine;
 import static io.stagecoach.testing.Jobs.aQueuedJob;
@@ -24,12 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The store contract against a real PostgreSQL, in a schema of this class's own, emptied before each test. */
 class PgJobStoreTest extends JobStoreContract {
-  private static final PgTestSchema.PerClass SCHEMA = new PgTestSchema.PerClass();
-
-  @AfterAll
-  static void dropSchema(Vertx vertx, VertxTestContext test) {
-    SCHEMA.drop(vertx).onComplete(test.succeedingThenComplete());
-  }
+  @RegisterExtension
+  static final PgTestSchema.PerClass SCHEMA = new PgTestSchema.PerClass();
 
   @Override
   protected Future<JobStore> newStore(Vertx vertx, Clock clock, int logCap) {

@@ -15,12 +15,12 @@ import io.vertx.junit5.VertxTestContext;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Runners in one process hear about jobs another process made runnable ({@code LISTEN/NOTIFY}).
@@ -29,17 +29,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(VertxExtension.class)
 class PgWakeupTest {
-  private static final PgTestSchema.PerClass SCHEMA = new PgTestSchema.PerClass();
+  @RegisterExtension
+  static final PgTestSchema.PerClass SCHEMA = new PgTestSchema.PerClass();
   private PgTestSchema schema;
   private final MutableClock clock = new MutableClock();
   private final AtomicInteger wakes = new AtomicInteger();
   private PgJobStore listener;
   private PgJobStore submitter;
-
-  @AfterAll
-  static void dropSchema(Vertx vertx, VertxTestContext test) {
-    SCHEMA.drop(vertx).onComplete(test.succeedingThenComplete());
-  }
 
   @BeforeEach
   void openStores(Vertx vertx, VertxTestContext test) {

@@ -7,22 +7,17 @@ import io.stagecoach.webhook.WebhookStore;
 import io.stagecoach.webhook.WebhookStoreContract;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.junit5.VertxTestContext;
 import java.time.Clock;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The webhook store contract against a real PostgreSQL, in a schema of this class's own, emptied
  * before each test; the outbox is filled by a {@link PgJobStore} on the same schema.
  */
 class PgWebhookStoreTest extends WebhookStoreContract {
-  private static final PgTestSchema.PerClass SCHEMA = new PgTestSchema.PerClass();
-
-  @AfterAll
-  static void dropSchema(Vertx vertx, VertxTestContext test) {
-    SCHEMA.drop(vertx).onComplete(test.succeedingThenComplete());
-  }
+  @RegisterExtension
+  static final PgTestSchema.PerClass SCHEMA = new PgTestSchema.PerClass();
 
   @Override
   protected Future<WebhookStore> newStore(Vertx vertx, Clock clock) {
