@@ -17,9 +17,11 @@ import java.time.Duration;
  *     without a store round trip (throughput on PostgreSQL); a prefetched job is already
  *     {@code running} (claimed, leased) but its attempt starts, with {@code job.started}, when it gets
  *     a slot, and a job of higher priority submitted meanwhile does not overtake it; defaults to 0
+ * @param stopGrace how long a stopping runner lets running handlers finish (their leases renewed)
+ *     before it interrupts them and queues their jobs again, the attempt not counted; defaults to 10 s
  */
 public record RunnerConfig(int concurrency, Duration leaseTtl, Duration pollInterval,
-    Duration progressInterval, Backoff backoff, Duration lockWaitRecheck, int prefetch) {
+    Duration progressInterval, Backoff backoff, Duration lockWaitRecheck, int prefetch, Duration stopGrace) {
   public static final int DEFAULT_CONCURRENCY = 32;
   public static final Duration DEFAULT_LEASE_TTL = Duration.ofSeconds(30);
   public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(1);
@@ -27,16 +29,18 @@ public record RunnerConfig(int concurrency, Duration leaseTtl, Duration pollInte
   public static final Duration DEFAULT_BACKOFF_BASE = Duration.ofSeconds(1);
   public static final Duration DEFAULT_BACKOFF_MAX = Duration.ofMinutes(10);
   public static final Duration DEFAULT_LOCK_WAIT_RECHECK = Duration.ofSeconds(5);
+  public static final Duration DEFAULT_STOP_GRACE = Duration.ofSeconds(10);
 
   /** The same settings with another concurrency. */
   public RunnerConfig withConcurrency(int value) {
     return new RunnerConfig(value, leaseTtl, pollInterval, progressInterval, backoff, lockWaitRecheck,
-        Math.min(prefetch, value));
+        Math.min(prefetch, value), stopGrace);
   }
 
   /** The same settings with another prefetch. */
   public RunnerConfig withPrefetch(int value) {
-    return new RunnerConfig(concurrency, leaseTtl, pollInterval, progressInterval, backoff, lockWaitRecheck, value);
+    return new RunnerConfig(concurrency, leaseTtl, pollInterval, progressInterval, backoff, lockWaitRecheck, value,
+        stopGrace);
   }
 
   static RunnerConfig read(Section s) {
@@ -51,6 +55,7 @@ public record RunnerConfig(int concurrency, Duration leaseTtl, Duration pollInte
         new Backoff(s.millis("backoffBaseMs", DEFAULT_BACKOFF_BASE, min),
             s.millis("backoffMaxMs", DEFAULT_BACKOFF_MAX, min)),
         s.millis("lockWaitRecheckMs", DEFAULT_LOCK_WAIT_RECHECK, Duration.ofMillis(10)),
-        concurrency == 0 ? 0 : prefetch);
+        concurrency == 0 ? 0 : prefetch,
+        s.millis("stopGraceMs", DEFAULT_STOP_GRACE, Duration.ZERO));
   }
 }

@@ -3,11 +3,15 @@ package io.stagecoach.runner;
 import io.stagecoach.bus.Addresses;
 import io.stagecoach.bus.BusErrors;
 import io.stagecoach.bus.EventInterest;
+import io.stagecoach.bus.EventType;
 import io.stagecoach.bus.JobEvents;
 import io.stagecoach.config.LockConfig;
 import io.stagecoach.config.StagecoachConfig;
 import io.stagecoach.job.Job;
 import io.stagecoach.job.JobStatus;
+import io.stagecoach.job.LogLevel;
+import io.stagecoach.job.LogLine;
+import io.stagecoach.job.Stage;
 import io.stagecoach.job.StagecoachException;
 import io.stagecoach.lock.LockClient;
 import io.stagecoach.metrics.EngineMetrics;
@@ -46,8 +50,6 @@ public final class JobRunnerVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(JobRunnerVerticle.class);
   private static final int REAP_BATCH = 100;
   private static final long CLEAN_EVERY_MS = 60_000;
-  /** How long a stopping runner waits for the ends of finished attempts to be stored. */
-  static final Duration STOP_GRACE = Duration.ofSeconds(5);
 
   private final StagecoachConfig config;
   private final JobStore store;
@@ -79,6 +81,8 @@ public final class JobRunnerVerticle extends VerticleBase {
   private boolean queueDrained;
   private long nextDueTimer = -1;
   private final List<Long> timers = new ArrayList<>();
+  /** Renewal goes on while a stopping runner lets its handlers finish. */
+  private long renewTimer = -1;
   private final EventInterest interest;
   private final EngineMetrics metrics;
   private Runnable removeSlotGauges = () -> { };
@@ -127,7 +131,7 @@ public final class JobRunnerVerticle extends VerticleBase {
           // Renew leases and locks well before either runs out.
           long renewMs = Math.max(10, Math.min(config.runner().leaseTtl().toMillis(), locks.ttl().toMillis()) / 3);
           timers.add(vertx.setPeriodic(pollMs, t -> claim()));
-          timers.add(vertx.setPeriodic(renewMs, t -> renewLeases()));
+          renewTimer = vertx.setPeriodic(renewMs, t -> renewLeases());
           timers.add(vertx.setPeriodic(renewMs, t -> reapExpiredLeases()));
           RetentionPruner pruner = new RetentionPruner("jobs", store::pruneFinished, config.store().retention(), clock);
           timers.add(vertx.setPeriodic(CLEAN_EVERY_MS, t -> pruner.run()));
@@ -137,25 +141,59 @@ public final class JobRunnerVerticle extends VerticleBase {
         });
   }
 
+  /**
+   * Claims nothing more and gives prefetched jobs back at once; lets running handlers finish and
+   * their ends be stored for up to {@code runner.stopGrace}, their leases renewed meanwhile; then
+   * interrupts the handlers still running and queues their jobs again, the attempt not counted (a
+   * deploy is no failure of the job). Ends still being written when the grace runs out are left to
+   * finish or, if they cannot, to the lease reaper.
+   */
   @Override
   public Future<?> stop() {
     stopped = true;
     removeSlotGauges.run();
     timers.forEach(vertx::cancelTimer);
-    // Attempts whose handler is done only wait for their end to be stored: let it be, for a while.
-    // The others are abandoned; their leases run out and they run again.
-    List<Future<Void>> ending = new ArrayList<>();
-    for (JobRun run : runs.values()) {
-      if (run.handlerDone().isComplete()) {
-        ending.add(run.ended());
-      } else {
-        run.lose("runner stopping");
-      }
+    if (nextDueTimer >= 0) {
+      vertx.cancelTimer(nextDueTimer);
     }
-    return Future.join(ending)
-        .timeout(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)
-        .transform(ar -> unclaimPrefetched())
-        .eventually(workers::close);
+    List<Future<Void>> ending = runs.values().stream().map(JobRun::ended).toList();
+    return unclaimPrefetched()
+        .transform(v -> Future.join(ending).timeout(config.runner().stopGrace().toMillis(), TimeUnit.MILLISECONDS))
+        .transform(ar -> giveBackUnfinished())
+        .eventually(() -> {
+          vertx.cancelTimer(renewTimer);
+          return workers.close();
+        });
+  }
+
+  /** Interrupts the handlers still running and queues their jobs again, the attempt not counted. */
+  private Future<Void> giveBackUnfinished() {
+    List<JobRun> unfinished = runs.values().stream().filter(run -> !run.handlerDone().isComplete()).toList();
+    if (unfinished.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    unfinished.forEach(run -> run.lose("runner stopping after its stop grace"));
+    Instant now = clock.instant();
+    String why = "the runner stopped before the attempt ended (runner.stopGraceMs " + config.runner().stopGrace().toMillis()
+        + "); queued again, the attempt not counted";
+    List<JobWrite> writes = unfinished.stream().map(run -> new JobWrite(run.id(), job -> {
+      if (!job.ownedBy(runnerId) || !job.status().isActive()) {
+        return false;
+      }
+      job.stages().forEach(Stage::reset);
+      if (job.status() == JobStatus.CANCELLING) {
+        job.moveTo(JobStatus.CANCELLED, now);
+      } else {
+        job.unclaim(now, now);
+      }
+      return true;
+    }, List.of(new LogLine(0, now, LogLevel.WARN, null, why)), job -> List.of(deps.events().of(
+        job.status() == JobStatus.CANCELLED ? EventType.JOB_CANCELLED : EventType.JOB_QUEUED, job)))).toList();
+    return store.writeAll(writes)
+        .onSuccess(written -> written.forEach(result -> deps.events().publish(result.events())))
+        .onFailure(e -> LOG.warn("jobs interrupted by the stop could not be queued again; their leases will expire", e))
+        .<Void>mapEmpty()
+        .recover(e -> Future.succeededFuture());
   }
 
   /** Gives the jobs claimed but never started back to the queue, their attempt not counted. */

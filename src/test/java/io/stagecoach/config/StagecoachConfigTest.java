@@ -30,7 +30,7 @@ class StagecoachConfigTest {
     assertEquals(new RunnerConfig(RunnerConfig.DEFAULT_CONCURRENCY, RunnerConfig.DEFAULT_LEASE_TTL,
         RunnerConfig.DEFAULT_POLL_INTERVAL, RunnerConfig.DEFAULT_PROGRESS_INTERVAL,
         new Backoff(RunnerConfig.DEFAULT_BACKOFF_BASE, RunnerConfig.DEFAULT_BACKOFF_MAX),
-        RunnerConfig.DEFAULT_LOCK_WAIT_RECHECK, 0), config.runner());
+        RunnerConfig.DEFAULT_LOCK_WAIT_RECHECK, 0, RunnerConfig.DEFAULT_STOP_GRACE), config.runner());
     assertEquals(new JobDefaults(JobDefaults.DEFAULT_MAX_ATTEMPTS, JobDefaults.DEFAULT_TIMEOUT), config.jobs());
     assertTrue(config.demoTypes());
   }

@@ -63,7 +63,9 @@ public final class TestEngine {
             .put("progressIntervalMs", 50)
             .put("backoffBaseMs", 20)
             .put("backoffMaxMs", 100)
-            .put("lockWaitRecheckMs", 30_000))
+            .put("lockWaitRecheckMs", 30_000)
+            // A test that stops an engine with a handler still held (a Gate never opened) waits this long.
+            .put("stopGraceMs", 500))
         .put("jobs", new JsonObject().put("maxAttempts", 3).put("timeoutMs", 30_000))
         .put("auth", new JsonObject().put("hs256Secret", Tokens.SECRET))
         // Receivers in tests listen on 127.0.0.1; retries come within a fraction of a second.
