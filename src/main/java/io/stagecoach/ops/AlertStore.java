@@ -33,6 +33,9 @@ public interface AlertStore {
    */
   Future<Alert> acknowledge(String id, String by, Instant at);
 
+  /** Deletes up to {@code limit} alerts raised before {@code before}, oldest first; answers how many. */
+  Future<Integer> pruneAlerts(Instant before, int limit);
+
   /** Frees connections; nothing for a store in memory. */
   default Future<Void> close() {
     return Future.succeededFuture();

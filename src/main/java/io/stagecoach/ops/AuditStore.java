@@ -2,6 +2,7 @@ package io.stagecoach.ops;
 
 import io.stagecoach.store.Page;
 import io.vertx.core.Future;
+import java.time.Instant;
 
 /**
  * The audit log: append-only. Implementations: {@link MemoryAuditStore} and {@code pg.PgOpsStore};
@@ -17,6 +18,9 @@ public interface AuditStore {
    * null, older than {@code beforeId} (null: from the newest), at most {@code limit}.
    */
   Future<Page<AuditEntry>> entries(String tenant, String beforeId, int limit);
+
+  /** Deletes up to {@code limit} entries written before {@code before}, oldest first; answers how many. */
+  Future<Integer> pruneAudit(Instant before, int limit);
 
   /** Frees connections; nothing for a store in memory. */
   default Future<Void> close() {

@@ -25,6 +25,11 @@ public final class MemoryAlertStore implements AlertStore {
   }
 
   @Override
+  public synchronized Future<Integer> pruneAlerts(Instant before, int limit) {
+    return Future.succeededFuture(MemoryPages.pruneOldest(alerts, Alert::raisedAt, before, limit));
+  }
+
+  @Override
   public synchronized Future<Alert> get(String id) {
     return Future.succeededFuture(id == null ? null : alerts.get(id));
   }

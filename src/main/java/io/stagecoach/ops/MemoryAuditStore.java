@@ -2,6 +2,7 @@ package io.stagecoach.ops;
 
 import io.stagecoach.store.Page;
 import io.vertx.core.Future;
+import java.time.Instant;
 import java.util.NavigableMap;
 import java.util.TreeMap;
 
@@ -13,6 +14,11 @@ public final class MemoryAuditStore implements AuditStore {
   public synchronized Future<Void> append(AuditEntry entry) {
     entries.put(entry.id(), entry);
     return Future.succeededFuture();
+  }
+
+  @Override
+  public synchronized Future<Integer> pruneAudit(Instant before, int limit) {
+    return Future.succeededFuture(MemoryPages.pruneOldest(entries, AuditEntry::at, before, limit));
   }
 
   @Override

@@ -1,13 +1,16 @@
 package io.stagecoach.ops;
 
 import io.stagecoach.store.Page;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.NavigableMap;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
-/** Newest-first pages of a map keyed by UUIDv7 ids, for the stores in memory. */
+/** Newest-first pages, and retention, of a map keyed by UUIDv7 ids, for the stores in memory. */
 final class MemoryPages {
   private MemoryPages() {
   }
@@ -23,5 +26,16 @@ final class MemoryPages {
       }
     }
     return new Page<>(List.copyOf(page), null);
+  }
+
+  /** Removes up to {@code limit} items whose time is before {@code before}, oldest first; answers how many. */
+  static <T> int pruneOldest(NavigableMap<String, T> map, Function<T, Instant> time, Instant before, int limit) {
+    List<Map.Entry<String, T>> old = map.entrySet().stream()
+        .filter(e -> time.apply(e.getValue()).isBefore(before))
+        .sorted(Comparator.comparing(e -> time.apply(e.getValue())))
+        .limit(limit)
+        .toList();
+    old.forEach(e -> map.remove(e.getKey()));
+    return old.size();
   }
 }

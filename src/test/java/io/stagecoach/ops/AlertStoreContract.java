@@ -48,6 +48,36 @@ public abstract class AlertStoreContract {
     return Alert.raised(JobIds.next(), tenant, type, subject, type + " of " + subject, clock.instant());
   }
 
+
+  @Test
+  @DisplayName("pruning deletes alerts raised before the cut-off, oldest first, at most the limit, and answers how many")
+  void pruning(VertxTestContext test) {
+    Alert oldest = anAlert("acme", Alert.JOB_FAILING, "a");
+    clock.advance(Duration.ofMillis(1));
+    Alert old = anAlert("globex", Alert.JOB_FAILING, "b");
+    clock.advance(Duration.ofMillis(1));
+    Alert kept = anAlert("acme", Alert.JOB_FAILING, "c");
+    Duration noDedup = Duration.ZERO;
+    store.raiseUnlessRecent(kept, noDedup)
+        .compose(v -> store.raiseUnlessRecent(old, noDedup))
+        .compose(v -> store.raiseUnlessRecent(oldest, noDedup))
+        .compose(v -> store.pruneAlerts(kept.raisedAt(), 1))
+        .compose(first -> store.list(null, null, 10).map(page -> {
+          assertEquals(1, first);
+          assertEquals(List.of(kept.id(), old.id()), page.items().stream().map(Alert::id).toList(),
+              "the oldest went first, within the limit");
+          return null;
+        }))
+        .compose(v -> store.pruneAlerts(kept.raisedAt(), 10))
+        .compose(second -> store.list(null, null, 10).map(page -> {
+          assertEquals(1, second);
+          return page;
+        }))
+        .onComplete(test.succeeding(page -> test.verify(() -> {
+          assertEquals(List.of(kept.id()), page.items().stream().map(Alert::id).toList());
+          test.completeNow();
+        })));
+  }
   @Test
   @DisplayName("a raised alert reads back as it was raised, and an unknown or malformed id reads as null")
   void roundTrip(VertxTestContext test) {

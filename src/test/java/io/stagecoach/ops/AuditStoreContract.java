@@ -48,6 +48,33 @@ public abstract class AuditStoreContract {
         new JsonObject().put("status", "running"), new JsonObject().put("status", "cancelling"));
   }
 
+
+  @Test
+  @DisplayName("pruning deletes entries written before the cut-off, oldest first, at most the limit, and answers how many")
+  void pruning(VertxTestContext test) {
+    AuditEntry oldest = anEntry("acme", "job.submit");
+    AuditEntry old = anEntry("globex", "job.submit");
+    AuditEntry kept = anEntry("acme", "job.cancel");
+    store.append(kept)
+        .compose(v -> store.append(old))
+        .compose(v -> store.append(oldest))
+        .compose(v -> store.pruneAudit(kept.at(), 1))
+        .compose(first -> store.entries(null, null, 10).map(page -> {
+          assertEquals(1, first);
+          assertEquals(List.of(kept, old), page.items(), "the oldest went first, within the limit");
+          return null;
+        }))
+        .compose(v -> store.pruneAudit(kept.at(), 10))
+        .compose(second -> store.entries(null, null, 10).map(page -> {
+          assertEquals(1, second);
+          return page;
+        }))
+        .onComplete(test.succeeding(page -> test.verify(() -> {
+          assertEquals(List.of(kept), page.items());
+          test.completeNow();
+        })));
+  }
+
   @Test
   @DisplayName("an entry reads back whole, before and after included, and one without them keeps nulls")
   void roundTrip(VertxTestContext test) {

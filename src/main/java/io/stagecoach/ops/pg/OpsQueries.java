@@ -43,6 +43,18 @@ final class OpsQueries {
       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
       """;
 
+  /** Deletes up to $2 of the oldest alerts raised before $1. */
+  static final String PRUNE_ALERTS = """
+      DELETE FROM stagecoach_alerts WHERE id IN (
+        SELECT id FROM stagecoach_alerts WHERE raised_at < $1 ORDER BY raised_at LIMIT $2)
+      """;
+
+  /** Deletes up to $2 of the oldest audit entries written before $1. */
+  static final String PRUNE_AUDIT = """
+      DELETE FROM stagecoach_audit WHERE id IN (
+        SELECT id FROM stagecoach_audit WHERE at < $1 ORDER BY at LIMIT $2)
+      """;
+
   /** $1 tenant or null for all, $2 before this id or null, $3 limit. */
   static final String LIST_AUDIT = """
       SELECT id, at, actor, tenant, action, target, before, after

@@ -85,11 +85,21 @@ public final class PgOpsStore implements AlertStore, AuditStore {
   }
 
   @Override
+  public Future<Integer> pruneAlerts(Instant before, int limit) {
+    return query(OpsQueries.PRUNE_ALERTS, Tuple.of(PgValues.timestamp(before), limit)).map(RowSet::rowCount);
+  }
+
+  @Override
   public Future<Alert> acknowledge(String id, String by, Instant at) {
     return query(OpsQueries.ACKNOWLEDGE_ALERT, Tuple.of(PgValues.uuid(id), PgValues.timestamp(at), by)).map(rows -> first(rows, PgOpsStore::alert));
   }
 
   // ---- audit -------------------------------------------------------------------------------------
+
+  @Override
+  public Future<Integer> pruneAudit(Instant before, int limit) {
+    return query(OpsQueries.PRUNE_AUDIT, Tuple.of(PgValues.timestamp(before), limit)).map(RowSet::rowCount);
+  }
 
   @Override
   public Future<Void> append(AuditEntry e) {

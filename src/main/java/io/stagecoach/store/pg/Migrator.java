@@ -45,7 +45,8 @@ public final class Migrator {
       "V007__claim_function.sql",
       "V008__claim_without_flush_wait.sql",
       "V009__labels_index_only_labelled.sql",
-      "V010__log_dropped_count_derived.sql");
+      "V010__log_dropped_count_derived.sql",
+      "V011__ops_retention.sql");
 
   static final String RESOURCE_DIR = "db/migration/";
 
