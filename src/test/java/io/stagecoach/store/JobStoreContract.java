@@ -139,6 +139,52 @@ public abstract class JobStoreContract {
         })));
   }
 
+  /** Four jobs due one millisecond apart, in claim order. */
+  private List<Job> fourJobsInARow() {
+    List<Job> jobs = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      jobs.add(aQueuedJob(clock));
+      clock.advance(Duration.ofMillis(1));
+    }
+    return jobs;
+  }
+
+  @Test
+  @DisplayName("a runner's successive claims go on in claim order, and a higher priority submitted meanwhile comes first")
+  void successiveClaims(VertxTestContext test) {
+    List<Job> jobs = fourJobsInARow();
+    Job urgent = aQueuedJob(clock).priority(5);
+    store.insertAll(jobs)
+        .compose(v -> store.claimDue("runner-1", 2, LEASE))
+        .compose(first -> {
+          test.verify(() -> assertEquals(ids(jobs.subList(0, 2)), ids(first)));
+          return store.insertAll(List.of(urgent)).compose(v -> store.claimDue("runner-1", 2, LEASE));
+        })
+        .compose(second -> {
+          test.verify(() -> assertEquals(List.of(urgent.id(), jobs.get(2).id()), ids(second)));
+          return store.claimDue("runner-1", 2, LEASE);
+        })
+        .onComplete(test.succeeding(third -> test.verify(() -> {
+          assertEquals(List.of(jobs.get(3).id()), ids(third));
+          test.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName("a job due before those a runner claimed so far is taken, in order, by its next claim that the queue does not fill")
+  void jobDueEarlierIsNotMissed(VertxTestContext test) {
+    List<Job> jobs = fourJobsInARow();
+    Job late = aQueuedJob(clock).runAt(jobs.get(0).runAt().minusSeconds(1));
+    store.insertAll(jobs)
+        .compose(v -> store.claimDue("runner-1", 2, LEASE))
+        .compose(first -> store.insertAll(List.of(late)))
+        .compose(v -> store.claimDue("runner-1", 10, LEASE))
+        .onComplete(test.succeeding(rest -> test.verify(() -> {
+          assertEquals(List.of(late.id(), jobs.get(2).id(), jobs.get(3).id()), ids(rest));
+          test.completeNow();
+        })));
+  }
+
   @Test
   @DisplayName("get of an id that was never stored answers null, not a failure")
   void getUnknown(VertxTestContext test) {

@@ -177,6 +177,12 @@ final class JobQueries {
    */
   static final String CLAIM_DUE = "SELECT * FROM stagecoach_claim_due($1, $2, $3, $4)";
 
+  /**
+   * {@link #CLAIM_DUE} starting after a position in claim order: $5 priority, $6 run_at, $7 id (the
+   * function of migration {@code V012__claim_after_the_last_claimed.sql}).
+   */
+  static final String CLAIM_DUE_AFTER = "SELECT * FROM stagecoach_claim_due_after($1, $2, $3, $4, $5, $6, $7)";
+
   static final String NEXT_RUN_AT = """
       SELECT min(run_at) AS next_run_at FROM stagecoach_jobs WHERE status = 'queued'
       """;

@@ -46,7 +46,8 @@ public final class Migrator {
       "V008__claim_without_flush_wait.sql",
       "V009__labels_index_only_labelled.sql",
       "V010__log_dropped_count_derived.sql",
-      "V011__ops_retention.sql");
+      "V011__ops_retention.sql",
+      "V012__claim_after_the_last_claimed.sql");
 
   static final String RESOURCE_DIR = "db/migration/";
 

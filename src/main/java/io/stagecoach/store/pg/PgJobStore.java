@@ -47,6 +47,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
@@ -67,11 +68,20 @@ public final class PgJobStore implements JobStore {
   public static final Duration MAX_RESUBSCRIBE_DELAY = Duration.ofSeconds(5);
 
   private static final String APPLICATION_NAME = "stagecoach";
+  /** How long a runner's claims may start after its previous one before a full claim looks from the head again. */
+  static final Duration FULL_CLAIM_EVERY = Duration.ofSeconds(1);
+
+  /** Where a runner's last claim ended, in claim order, and when its next full claim is due. */
+  private record ClaimPosition(int priority, Instant runAt, String id, Instant fullClaimDue) {
+  }
+
   private static final Comparator<Job> CLAIM_ORDER = Comparator.comparingInt((Job job) -> job.priority()).reversed()
       .thenComparing((Job job) -> job.runAt()).thenComparing(Job::id);
 
   private final Vertx vertx;
   private final Pool pool;
+  /** Per runner; claims of one runner come one at a time, from its event loop, but runners differ. */
+  private final Map<String, ClaimPosition> claimPositions = new ConcurrentHashMap<>();
   private final PgConnectOptions connectOptions;
   private final Clock clock;
   private final int logCap;
@@ -487,21 +497,61 @@ public final class PgJobStore implements JobStore {
     return OutboxRows.record(pool, events).recover(PgFailures::translate);
   }
 
-  /** One statement (see {@link JobQueries#CLAIM_DUE}); the answer is in claim order. */
+  /**
+   * The answer is in claim order. A runner's claim starts after the last job its previous claim
+   * took ({@link JobQueries#CLAIM_DUE_AFTER}), so that it does not read again past the dead index
+   * entries the jobs claimed before it left (only VACUUM removes them; a claim from the head read
+   * past all of them, and a drain slowed down as it went). One that comes back short goes on with a
+   * full claim from the head ({@link JobQueries#CLAIM_DUE}), and a full claim runs at least every
+   * {@link #FULL_CLAIM_EVERY}: a job that lands before a runner's position with the same priority (a
+   * {@code runAt} in the past) waits at most that long while the queue stays full.
+   */
   @Override
   public Future<List<Job>> claimDue(String runner, int limit, Duration leaseTtl) {
     if (limit <= 0) {
       return Future.succeededFuture(List.of());
     }
     Instant now = millis(clock.instant());
-    Tuple params = Tuple.of(timestamp(now), limit, runner, timestamp(now.plus(leaseTtl)));
-    return pool.preparedQuery(JobQueries.CLAIM_DUE).execute(params)
-        .map(rows -> {
-          List<Job> claimed = jobs(rows);
-          claimed.sort(CLAIM_ORDER);
-          return claimed;
-        })
+    ClaimPosition after = claimPositions.get(runner);
+    if (after == null || !now.isBefore(after.fullClaimDue())) {
+      return claim(JobQueries.CLAIM_DUE, claimParams(now, limit, runner, leaseTtl))
+          .onSuccess(claimed -> remember(runner, claimed, limit, now.plus(FULL_CLAIM_EVERY)))
+          .recover(PgFailures::translate);
+    }
+    Tuple params = claimParams(now, limit, runner, leaseTtl)
+        .addValue(after.priority()).addValue(timestamp(after.runAt())).addValue(UUID.fromString(after.id()));
+    return claim(JobQueries.CLAIM_DUE_AFTER, params)
+        .compose(claimed -> claimed.size() == limit ? Future.succeededFuture(claimed)
+            : claim(JobQueries.CLAIM_DUE, claimParams(now, limit - claimed.size(), runner, leaseTtl)).map(more -> {
+              List<Job> all = new ArrayList<>(claimed);
+              all.addAll(more);
+              all.sort(CLAIM_ORDER);
+              return all;
+            }))
+        .onSuccess(claimed -> remember(runner, claimed, limit, after.fullClaimDue()))
         .recover(PgFailures::translate);
+  }
+
+  private static Tuple claimParams(Instant now, int limit, String runner, Duration leaseTtl) {
+    return Tuple.of(timestamp(now), limit, runner, timestamp(now.plus(leaseTtl)));
+  }
+
+  private Future<List<Job>> claim(String statement, Tuple params) {
+    return pool.preparedQuery(statement).execute(params).map(rows -> {
+      List<Job> claimed = jobs(rows);
+      claimed.sort(CLAIM_ORDER);
+      return claimed;
+    });
+  }
+
+  /** A full batch leaves the runner's position at its last job; a short one (the queue drained) forgets it. */
+  private void remember(String runner, List<Job> claimed, int limit, Instant fullClaimDue) {
+    if (claimed.size() < limit) {
+      claimPositions.remove(runner);
+    } else {
+      Job last = claimed.get(claimed.size() - 1);
+      claimPositions.put(runner, new ClaimPosition(last.priority(), last.runAt(), last.id(), fullClaimDue));
+    }
   }
 
   @Override

@@ -5,6 +5,7 @@ import io.stagecoach.store.JobWrite;
 import io.stagecoach.store.LogPage;
 import io.stagecoach.testing.PgTestSchema;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.List;
 import io.stagecoach.store.JobStore;
 import io.stagecoach.store.JobStoreContract;
@@ -132,6 +133,35 @@ class PgJobStoreTest extends JobStoreContract {
           assertEquals("\\\uFFFD", result.getString("backslash"), "a backslash, then the NUL");
           assertEquals("bytes \uFFFD\uFFFD", all.<LogPage>resultAt(1).items().get(0).message());
           assertEquals(7, all.<Job>resultAt(2).priority(), "the other write of the batch went through");
+          test.completeNow();
+        })));
+  }
+
+  /**
+   * While a runner's claims come back full they go on after its last claimed job: one due before it
+   * (a runAt in the past) waits for the next full claim, at most FULL_CLAIM_EVERY later.
+   */
+  @Test
+  void aJobDueBeforeTheRunnersPositionWaitsAtMostForTheNextFullClaim(VertxTestContext test) {
+    List<Job> jobs = new java.util.ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      jobs.add(aQueuedJob(clock));
+      clock.advance(Duration.ofMillis(1));
+    }
+    Job late = aQueuedJob(clock).runAt(jobs.get(0).runAt().minusSeconds(1));
+    Duration lease = Duration.ofSeconds(30);
+    store.insertAll(jobs)
+        .compose(v -> store.claimDue("runner-1", 2, lease))
+        .compose(first -> store.insertAll(List.of(late)))
+        .compose(v -> store.claimDue("runner-1", 2, lease))
+        .compose(second -> {
+          test.verify(() -> assertEquals(List.of(jobs.get(2).id(), jobs.get(3).id()),
+              second.stream().map(Job::id).toList(), "full: it went on after its position"));
+          clock.advance(PgJobStore.FULL_CLAIM_EVERY);
+          return store.claimDue("runner-1", 2, lease);
+        })
+        .onComplete(test.succeeding(third -> test.verify(() -> {
+          assertEquals(List.of(late.id(), jobs.get(4).id()), third.stream().map(Job::id).toList());
           test.completeNow();
         })));
   }
