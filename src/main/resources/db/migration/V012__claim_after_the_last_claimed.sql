@@ -16,60 +16,49 @@ LANGUAGE plpgsql
 SET enable_sort = off
 AS $$
 DECLARE
-  claimed integer := 0;
-  more integer;
+  due uuid[] := '{}';
+  more uuid[];
 BEGIN
   PERFORM set_config('synchronous_commit', 'off', true);
   -- A higher priority than the previous claim's last job.
-  RETURN QUERY
-  WITH due AS (
+  SELECT coalesce(array_agg(id), '{}') INTO more FROM (
     SELECT id FROM stagecoach_jobs
     WHERE status = 'queued' AND run_at <= claim_at AND priority > after_priority
     ORDER BY priority DESC, run_at, id
     LIMIT claim_limit
-    FOR UPDATE SKIP LOCKED
-  )
-  UPDATE stagecoach_jobs AS job SET
-    status = 'running', attempt = job.attempt + 1, started_at = claim_at, lease_owner = runner,
-    lease_expires_at = lease_until, version = job.version + 1, updated_at = claim_at
-  FROM due WHERE job.id = due.id
-  RETURNING job.*;
-  GET DIAGNOSTICS more = ROW_COUNT;
-  claimed := claimed + more;
+    FOR UPDATE SKIP LOCKED) AS higher;
+  due := due || more;
   -- The same priority, after that job.
-  IF claimed < claim_limit THEN
-    RETURN QUERY
-    WITH due AS (
+  IF cardinality(due) < claim_limit THEN
+    SELECT coalesce(array_agg(id), '{}') INTO more FROM (
       SELECT id FROM stagecoach_jobs
       WHERE status = 'queued' AND run_at <= claim_at AND priority = after_priority
         AND (run_at, id) > (after_run_at, after_id)
       ORDER BY priority DESC, run_at, id
-      LIMIT claim_limit - claimed
-      FOR UPDATE SKIP LOCKED
-    )
-    UPDATE stagecoach_jobs AS job SET
-      status = 'running', attempt = job.attempt + 1, started_at = claim_at, lease_owner = runner,
-      lease_expires_at = lease_until, version = job.version + 1, updated_at = claim_at
-    FROM due WHERE job.id = due.id
-    RETURNING job.*;
-    GET DIAGNOSTICS more = ROW_COUNT;
-    claimed := claimed + more;
+      LIMIT claim_limit - cardinality(due)
+      FOR UPDATE SKIP LOCKED) AS same;
+    due := due || more;
   END IF;
   -- A lower priority.
-  IF claimed < claim_limit THEN
-    RETURN QUERY
-    WITH due AS (
+  IF cardinality(due) < claim_limit THEN
+    SELECT coalesce(array_agg(id), '{}') INTO more FROM (
       SELECT id FROM stagecoach_jobs
       WHERE status = 'queued' AND run_at <= claim_at AND priority < after_priority
       ORDER BY priority DESC, run_at, id
-      LIMIT claim_limit - claimed
-      FOR UPDATE SKIP LOCKED
-    )
-    UPDATE stagecoach_jobs AS job SET
-      status = 'running', attempt = job.attempt + 1, started_at = claim_at, lease_owner = runner,
-      lease_expires_at = lease_until, version = job.version + 1, updated_at = claim_at
-    FROM due WHERE job.id = due.id
-    RETURNING job.*;
+      LIMIT claim_limit - cardinality(due)
+      FOR UPDATE SKIP LOCKED) AS lower;
+    due := due || more;
   END IF;
+  RETURN QUERY
+  UPDATE stagecoach_jobs AS job SET
+    status = 'running',
+    attempt = job.attempt + 1,
+    started_at = claim_at,
+    lease_owner = runner,
+    lease_expires_at = lease_until,
+    version = job.version + 1,
+    updated_at = claim_at
+  WHERE job.id = ANY(due)
+  RETURNING job.*;
 END
 $$;
