@@ -115,7 +115,7 @@ public final class Stagecoach {
 
   /** Deploys the dispatcher, which also keeps {@link #interest} (what the runners put in the outbox) fresh. */
   private Future<Void> deployWebhooks() {
-    return vertx.deployVerticle(new WebhookDispatcherVerticle(config.webhooks(), webhookStore, clock, interest)).map(id -> {
+    return vertx.deployVerticle(new WebhookDispatcherVerticle(config.webhooks(), webhookStore, clock, interest, metrics)).map(id -> {
       deployments.add(0, id);
       return null;
     });

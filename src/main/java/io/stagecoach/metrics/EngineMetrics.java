@@ -24,7 +24,8 @@ import java.util.function.IntSupplier;
 /**
  * One engine process's metrics, served as Prometheus text by {@code GET /metrics}: the job events
  * it published, how its attempts ended and how long they ran, its runners' slots, the jobs waiting and
- * running in the store (shared by every process, so each reports the same), and the JVM's own.
+ * running in the store (shared by every process, so each reports the same), its webhook delivery
+ * attempts, and the JVM's own.
  */
 public final class EngineMetrics {
   /** Statuses of the jobs counted in the store: those not finished. */
@@ -36,6 +37,7 @@ public final class EngineMetrics {
   private final Map<EventType, Counter> events = new EnumMap<>(EventType.class);
   /** Attempt timers by job type, then outcome: looked up per attempt without building a meter id. */
   private final Map<String, Map<String, Timer>> attempts = new ConcurrentHashMap<>();
+  private final Map<String, Timer> webhookAttempts = new ConcurrentHashMap<>();
   /** Jobs per active status as last counted; NaN when the store could not be asked. */
   private final Map<JobStatus, double[]> jobs = new EnumMap<>(JobStatus.class);
 
@@ -87,6 +89,14 @@ public final class EngineMetrics {
             .description("Attempts whose handler ended, by job type and outcome, and how long they ran")
             .register(registry))
         .record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** A webhook delivery attempt ended: {@code succeeded}, {@code retrying} or {@code failed} (for good). */
+  public void webhookAttempt(String outcome, long latencyMs) {
+    webhookAttempts.computeIfAbsent(outcome, o -> Timer.builder("stagecoach.webhook.attempts").tag("outcome", outcome)
+            .description("Webhook delivery attempts of this process, by outcome, and how long the receiver took")
+            .register(registry))
+        .record(latencyMs, TimeUnit.MILLISECONDS);
   }
 
   /**

@@ -4,6 +4,7 @@ import io.stagecoach.bus.Addresses;
 import io.stagecoach.config.WebhookConfig;
 import io.stagecoach.job.JobIds;
 import io.stagecoach.job.JobJson;
+import io.stagecoach.metrics.EngineMetrics;
 import io.stagecoach.store.OutboxEntry;
 import io.stagecoach.store.RetentionPruner;
 import io.vertx.core.Future;
@@ -81,6 +82,7 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
   /** What an alert for a disabled endpoint is called in {@code alert.raised}'s data. */
   static final String ALERT_WEBHOOK_DISABLED = "webhook.disabled";
 
+  private final EngineMetrics metrics;
   private final WebhookConfig config;
   private final WebhookStore store;
   private final WebhookInterest interest;
@@ -111,6 +113,13 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
   }
 
   public WebhookDispatcherVerticle(WebhookConfig config, WebhookStore store, Clock clock, WebhookInterest interest) {
+    this(config, store, clock, interest, EngineMetrics.DISCARDED);
+  }
+
+  /** A dispatcher whose attempts are counted in {@code metrics}. */
+  public WebhookDispatcherVerticle(WebhookConfig config, WebhookStore store, Clock clock, WebhookInterest interest,
+      EngineMetrics metrics) {
+    this.metrics = metrics;
     this.config = config;
     this.store = store;
     this.interest = interest;
@@ -355,16 +364,19 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
     Attempt attempt = new Attempt(delivery.attempts() + 1, at, outcome.statusCode(), outcome.latencyMs(),
         outcome.error(), outcome.address(), outcome.response());
     if (attempt.succeeded()) {
+      metrics.webhookAttempt("succeeded", outcome.latencyMs());
       return store.recordAttempt(delivery.id(), attempt, DeliveryStatus.SUCCEEDED, null)
           .compose(v -> subscription.failingSince() != null ? store.markHealthy(subscription.id()) : Future.succeededFuture());
     }
     if (outcome.statusCode() != null && outcome.statusCode() == 410) {
+      metrics.webhookAttempt("failed", outcome.latencyMs());
       return store.recordAttempt(delivery.id(), attempt, DeliveryStatus.FAILED, null)
           .compose(v -> disable(subscription, "the endpoint answered 410 Gone"));
     }
     Instant now = clock.instant();
     boolean retry = delivery.attempts() < config.retrySchedule().size();
     Instant next = retry ? now.plus(retryDelay(config.retrySchedule().get(delivery.attempts()), outcome.retryAfter())) : null;
+    metrics.webhookAttempt(retry ? "retrying" : "failed", outcome.latencyMs());
     Future<Void> recorded = store.recordAttempt(delivery.id(), attempt, retry ? DeliveryStatus.PENDING : DeliveryStatus.FAILED, next)
         .compose(v -> store.markFailing(subscription.id(), at));
     Instant failingSince = subscription.failingSince();

@@ -243,6 +243,26 @@ class WebhookDeliveryTest {
   }
 
   @Test
+  @DisplayName("GET /metrics counts the attempts by outcome: one retrying, then one succeeded")
+  void attemptsInMetrics(Vertx vertx, VertxTestContext test) {
+    Receiver[] receiver = new Receiver[1];
+    Receiver.start(vertx)
+        .compose(r -> {
+          receiver[0] = r.answering((i, request) -> request.response().setStatusCode(i < 1 ? 503 : 204).end());
+          return oneJobFor(vertx, receiver[0], new JsonObject());
+        })
+        .compose(webhookId -> theDelivery(vertx, webhookId, "succeeded"))
+        .compose(delivery -> engine.http.get(ApiVerticle.BASE + "/metrics").send())
+        .onComplete(test.succeeding(response -> test.verify(() -> {
+          List<String> lines = response.bodyAsString().lines().toList();
+          assertTrue(lines.contains("stagecoach_webhook_attempts_seconds_count{outcome=\"retrying\"} 1"), lines.toString());
+          assertTrue(lines.contains("stagecoach_webhook_attempts_seconds_count{outcome=\"succeeded\"} 1"));
+          receiver[0].stop();
+          test.completeNow();
+        })));
+  }
+
+  @Test
   @DisplayName("a receiver answering raw bytes with a NUL: the attempt is logged on PostgreSQL, the NUL as U+FFFD")
   void nulInResponse(Vertx vertx, VertxTestContext test) {
     Receiver[] receiver = new Receiver[1];
