@@ -61,6 +61,11 @@ final class JobQueries {
       SELECT * FROM stagecoach_jobs WHERE tenant = $1 AND idempotency_key = $2
       """;
 
+  /** The job's row, locked against deletion only (a log append's guard, see V013). */
+  static final String LOCK_JOB_KEY = """
+      SELECT 1 FROM stagecoach_jobs WHERE id = $1 FOR KEY SHARE
+      """;
+
   static final String SELECT_BY_ID = """
       SELECT * FROM stagecoach_jobs WHERE id = $1
       """;
@@ -238,13 +243,24 @@ final class JobQueries {
       SELECT status, count(*) AS n FROM stagecoach_jobs WHERE status IN ('running', 'cancelling') GROUP BY status
       """;
 
+  /** Deletes up to $2 jobs finished before $1, oldest first, with their log counters and lines; answers their ids. */
   static final String PRUNE_FINISHED = """
-      DELETE FROM stagecoach_jobs WHERE id IN (
-        SELECT id FROM stagecoach_jobs
-        WHERE status IN ('succeeded', 'failed', 'cancelled') AND finished_at < $1
-        ORDER BY finished_at
-        LIMIT $2
-        FOR UPDATE SKIP LOCKED)
+      WITH pruned AS (
+        DELETE FROM stagecoach_jobs WHERE id IN (
+          SELECT id FROM stagecoach_jobs
+          WHERE status IN ('succeeded', 'failed', 'cancelled') AND finished_at < $1
+          ORDER BY finished_at
+          LIMIT $2
+          FOR UPDATE SKIP LOCKED)
+        RETURNING id
+      ),
+      counters AS (
+        DELETE FROM stagecoach_job_log_counters WHERE job_id IN (SELECT id FROM pruned)
+      ),
+      lines AS (
+        DELETE FROM stagecoach_job_logs WHERE job_id IN (SELECT id FROM pruned)
+      )
+      SELECT id FROM pruned
       """;
 
   /**

@@ -47,7 +47,8 @@ public final class Migrator {
       "V009__labels_index_only_labelled.sql",
       "V010__log_dropped_count_derived.sql",
       "V011__ops_retention.sql",
-      "V012__claim_after_the_last_claimed.sql");
+      "V012__claim_after_the_last_claimed.sql",
+      "V013__log_tables_without_foreign_keys.sql");
 
   static final String RESOURCE_DIR = "db/migration/";
 

@@ -15,11 +15,6 @@ import java.util.concurrent.TimeoutException;
  * statement, a constraint) keeps its cause.
  */
 public final class PgFailures {
-  /** SQLSTATE unique_violation. */
-  static final String UNIQUE_VIOLATION = "23505";
-  /** SQLSTATE foreign_key_violation. */
-  static final String FOREIGN_KEY_VIOLATION = "23503";
-
   private PgFailures() {
   }
 
@@ -40,10 +35,6 @@ public final class PgFailures {
       return unavailable(failure);
     }
     return failure;
-  }
-
-  static boolean isSqlState(Throwable failure, String sqlState) {
-    return failure instanceof PgException pg && sqlState.equals(pg.getSqlState());
   }
 
   /**

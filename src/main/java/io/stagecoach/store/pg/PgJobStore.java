@@ -601,11 +601,12 @@ public final class PgJobStore implements JobStore {
     }
     WriteBatch batch = new WriteBatch(logCap);
     batch.log(uuid, lines);
-    return pool.preparedQuery(JobQueries.WRITE_BATCH).execute(batch.params())
-        .<Void>mapEmpty()
-        .recover(e -> PgFailures.isSqlState(e, PgFailures.FOREIGN_KEY_VIOLATION)
-            ? Future.failedFuture(StagecoachException.notFound("job " + jobId))
-            : PgFailures.translate(e));
+    // The job's row, share-locked, keeps a concurrent prune from deleting it under the new lines.
+    return pool.withTransaction(conn -> conn.preparedQuery(JobQueries.LOCK_JOB_KEY).execute(Tuple.of(uuid))
+            .compose(found -> found.size() == 0
+                ? Future.<Void>failedFuture(StagecoachException.notFound("job " + jobId))
+                : conn.preparedQuery(JobQueries.WRITE_BATCH).execute(batch.params()).<Void>mapEmpty()))
+        .recover(PgFailures::translate);
   }
 
   @Override
@@ -633,7 +634,7 @@ public final class PgJobStore implements JobStore {
   public Future<Integer> pruneFinished(Instant finishedBefore, int limit) {
     return pool.preparedQuery(JobQueries.PRUNE_FINISHED)
         .execute(Tuple.of(JobRows.timestamp(finishedBefore), limit))
-        .map(RowSet::rowCount)
+        .map(RowSet::size)
         .recover(PgFailures::translate);
   }
 

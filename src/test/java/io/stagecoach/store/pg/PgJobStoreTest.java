@@ -166,6 +166,41 @@ class PgJobStoreTest extends JobStoreContract {
         })));
   }
 
+  /** V013: without foreign keys, pruning a job deletes its log counter and lines itself; none is left behind. */
+  @Test
+  void pruningLeavesNoLogRowsBehind(Vertx vertx, VertxTestContext test) {
+    Job job = aQueuedJob(clock);
+    store.insertAll(List.of(job))
+        .compose(v -> store.appendLogs(job.id(), List.of(aLogLine(clock, "one"), aLogLine(clock, "two"))))
+        .compose(v -> store.update(job.id(), j -> {
+          j.moveTo(io.stagecoach.job.JobStatus.CANCELLED, clock.instant());
+          return true;
+        }))
+        .compose(v -> {
+          clock.advance(Duration.ofSeconds(1));
+          return store.pruneFinished(clock.instant(), 10);
+        })
+        .compose(pruned -> SCHEMA.get(vertx).compose(schema -> schema.sql(
+                "SELECT (SELECT count(*) FROM stagecoach_job_logs) AS lines,"
+                    + " (SELECT count(*) FROM stagecoach_job_log_counters) AS counters", vertx))
+            .map(rows -> List.of((long) pruned, rows.iterator().next().getLong("lines"),
+                rows.iterator().next().getLong("counters"))))
+        .onComplete(test.succeeding(counts -> test.verify(() -> {
+          assertEquals(List.of(1L, 0L, 0L), counts, "pruned, lines, counters");
+          test.completeNow();
+        })));
+  }
+
+  /** Without a foreign key, appendLogs itself finds that the job does not exist. */
+  @Test
+  void appendingToAJobThatDoesNotExistIsNotFound(VertxTestContext test) {
+    store.appendLogs(io.stagecoach.job.JobIds.next(), List.of(aLogLine(clock, "to nobody")))
+        .onComplete(test.failing(e -> test.verify(() -> {
+          assertEquals(io.stagecoach.job.ErrorCode.NOT_FOUND, ((io.stagecoach.job.StagecoachException) e).code());
+          test.completeNow();
+        })));
+  }
+
   private static Future<String> synchronousCommit(SqlConnection conn) {
     return conn.query("SHOW synchronous_commit").execute().map(rows -> rows.iterator().next().getString(0));
   }
