@@ -18,6 +18,7 @@ import io.stagecoach.testing.PgTestSchema;
 import io.stagecoach.testing.TestEngine;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
@@ -31,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
@@ -82,6 +84,21 @@ class WebhookDeliveryTest {
     return start(vertx, overrides)
         .compose(e -> subscribe(receiver.url(), "job.succeeded"))
         .compose(subscription -> submit("demo.noop", new JsonObject()).map(id -> subscription.getString("id")));
+  }
+
+  /**
+   * A receiver (kept in {@code receiver}) answering with {@code answer} gets one job's
+   * {@code job.succeeded} from an engine with {@code overrides}; completes with that delivery once
+   * it is {@code status}.
+   */
+  private Future<JsonObject> oneDelivery(Vertx vertx, Receiver[] receiver, BiConsumer<Integer, HttpServerRequest> answer,
+      JsonObject overrides, String status) {
+    return Receiver.start(vertx)
+        .compose(r -> {
+          receiver[0] = r.answering(answer);
+          return oneJobFor(vertx, r, overrides);
+        })
+        .compose(webhookId -> theDelivery(vertx, webhookId, status));
   }
 
   /** The subscription's one delivery, once it is {@code status}. */
@@ -220,13 +237,8 @@ class WebhookDeliveryTest {
   @DisplayName("a redirect (to 169.254.169.254) is a failed attempt, never followed, retried until the schedule ends")
   void redirectIsFailure(Vertx vertx, VertxTestContext test) {
     Receiver[] receiver = new Receiver[1];
-    Receiver.start(vertx)
-        .compose(r -> {
-          receiver[0] = r.answering((i, request) -> request.response().setStatusCode(302)
-              .putHeader("location", "http://169.254.169.254/latest/meta-data/").end());
-          return oneJobFor(vertx, receiver[0], new JsonObject());
-        })
-        .compose(webhookId -> theDelivery(vertx, webhookId, "failed"))
+    oneDelivery(vertx, receiver, (i, request) -> request.response().setStatusCode(302)
+            .putHeader("location", "http://169.254.169.254/latest/meta-data/").end(), new JsonObject(), "failed")
         .onComplete(test.succeeding(delivery -> test.verify(() -> {
           assertEquals(4, delivery.getInteger("attemptCount"), "the first attempt and the schedule's three retries");
           for (Object a : delivery.getJsonArray("attempts")) {
@@ -246,12 +258,8 @@ class WebhookDeliveryTest {
   @DisplayName("GET /metrics counts the attempts by outcome: one retrying, then one succeeded")
   void attemptsInMetrics(Vertx vertx, VertxTestContext test) {
     Receiver[] receiver = new Receiver[1];
-    Receiver.start(vertx)
-        .compose(r -> {
-          receiver[0] = r.answering((i, request) -> request.response().setStatusCode(i < 1 ? 503 : 204).end());
-          return oneJobFor(vertx, receiver[0], new JsonObject());
-        })
-        .compose(webhookId -> theDelivery(vertx, webhookId, "succeeded"))
+    oneDelivery(vertx, receiver, (i, request) -> request.response().setStatusCode(i < 1 ? 503 : 204).end(),
+            new JsonObject(), "succeeded")
         .compose(delivery -> engine.http.get(ApiVerticle.BASE + "/metrics").send())
         .onComplete(test.succeeding(response -> test.verify(() -> {
           List<String> lines = response.bodyAsString().lines().toList();
@@ -269,14 +277,10 @@ class WebhookDeliveryTest {
     PgTestSchema.create(vertx)
         .compose(schema -> {
           this.schema = schema;
-          return Receiver.start(vertx);
+          return oneDelivery(vertx, receiver, (i, request) -> request.response().setStatusCode(200).end("ok\u0000done"),
+              new JsonObject().put("store", new JsonObject().put("kind", "postgres").put("pgUri", schema.uri())),
+              "succeeded");
         })
-        .compose(r -> {
-          receiver[0] = r.answering((i, request) -> request.response().setStatusCode(200).end("ok\u0000done"));
-          return oneJobFor(vertx, receiver[0],
-              new JsonObject().put("store", new JsonObject().put("kind", "postgres").put("pgUri", schema.uri())));
-        })
-        .compose(webhookId -> theDelivery(vertx, webhookId, "succeeded"))
         .onComplete(test.succeeding(delivery -> test.verify(() -> {
           JsonObject attempt = delivery.getJsonArray("attempts").getJsonObject(0);
           assertEquals("ok\uFFFDdone", attempt.getString("response"));
