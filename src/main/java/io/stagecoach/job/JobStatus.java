@@ -1,6 +1,8 @@
 package io.stagecoach.job;
 
+import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -29,6 +31,9 @@ public enum JobStatus {
       SUCCEEDED, EnumSet.noneOf(JobStatus.class),
       FAILED, EnumSet.of(QUEUED),
       CANCELLED, EnumSet.of(QUEUED));
+
+  /** Queued, running or cancelling: not finished (what {@code GET /metrics} counts in the store). */
+  public static final List<JobStatus> UNFINISHED = Arrays.stream(values()).filter(s -> !s.isTerminal()).toList();
 
   private final String wire = name().toLowerCase();
 

@@ -15,7 +15,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.stagecoach.bus.EventType;
 import io.stagecoach.job.JobStatus;
 import java.util.EnumMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -28,9 +27,6 @@ import java.util.function.IntSupplier;
  * attempts, and the JVM's own.
  */
 public final class EngineMetrics {
-  /** Statuses of the jobs counted in the store: those not finished. */
-  public static final List<JobStatus> ACTIVE = List.of(JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.CANCELLING);
-
   private final MeterRegistry registry;
   private final PrometheusMeterRegistry prometheus;
   private final JvmGcMetrics gc;
@@ -38,7 +34,7 @@ public final class EngineMetrics {
   /** Attempt timers by job type, then outcome: looked up per attempt without building a meter id. */
   private final Map<String, Map<String, Timer>> attempts = new ConcurrentHashMap<>();
   private final Map<String, Timer> webhookAttempts = new ConcurrentHashMap<>();
-  /** Jobs per active status as last counted; NaN when the store could not be asked. */
+  /** Jobs per unfinished status as last counted; NaN when the store could not be asked. */
   private final Map<JobStatus, double[]> jobs = new EnumMap<>(JobStatus.class);
 
   private EngineMetrics(MeterRegistry registry, PrometheusMeterRegistry prometheus, JvmGcMetrics gc) {
@@ -51,7 +47,7 @@ public final class EngineMetrics {
             .description("Job events this process published, by type").register(registry));
       }
     }
-    for (JobStatus status : ACTIVE) {
+    for (JobStatus status : JobStatus.UNFINISHED) {
       double[] count = {Double.NaN};
       jobs.put(status, count);
       Gauge.builder("stagecoach.jobs", count, c -> c[0]).tag("status", status.wire())

@@ -318,9 +318,8 @@ public final class MemoryJobStore implements JobStore {
   @Override
   public synchronized Future<Map<JobStatus, Long>> countActive() {
     Map<JobStatus, Long> counts = new EnumMap<>(JobStatus.class);
+    JobStatus.UNFINISHED.forEach(status -> counts.put(status, 0L));
     counts.put(JobStatus.QUEUED, (long) slots.size());
-    counts.put(JobStatus.RUNNING, 0L);
-    counts.put(JobStatus.CANCELLING, 0L);
     for (String id : active) {
       counts.merge(jobs.get(id).status(), 1L, Long::sum);
     }

@@ -586,9 +586,9 @@ public final class PgJobStore implements JobStore {
   // ---- logs ------------------------------------------------------------------------------------
 
   /**
-   * One statement ({@link JobQueries#WRITE_BATCH} with log lines only): numbers the lines on the
-   * job's counter row, stores those within the cap and deletes those it pushes out. Fails with
-   * {@code not_found} for a job that does not exist.
+   * One transaction: the job's row share-locked ({@link JobQueries#LOCK_JOB_KEY}; {@code not_found}
+   * when there is none), then {@link JobQueries#WRITE_BATCH} with log lines only, which numbers the
+   * lines on the job's counter row, stores those within the cap and deletes those it pushes out.
    */
   @Override
   public Future<Void> appendLogs(String jobId, List<LogLine> lines) {
@@ -601,7 +601,7 @@ public final class PgJobStore implements JobStore {
     }
     WriteBatch batch = new WriteBatch(logCap);
     batch.log(uuid, lines);
-    // The job's row, share-locked, keeps a concurrent prune from deleting it under the new lines.
+    // Share-locked, the job's row cannot be pruned under the new lines.
     return pool.withTransaction(conn -> conn.preparedQuery(JobQueries.LOCK_JOB_KEY).execute(Tuple.of(uuid))
             .compose(found -> found.size() == 0
                 ? Future.<Void>failedFuture(StagecoachException.notFound("job " + jobId))
@@ -642,9 +642,7 @@ public final class PgJobStore implements JobStore {
   public Future<Map<JobStatus, Long>> countActive() {
     return pool.preparedQuery(JobQueries.COUNT_ACTIVE).execute().map(rows -> {
       Map<JobStatus, Long> counts = new EnumMap<>(JobStatus.class);
-      counts.put(JobStatus.QUEUED, 0L);
-      counts.put(JobStatus.RUNNING, 0L);
-      counts.put(JobStatus.CANCELLING, 0L);
+      JobStatus.UNFINISHED.forEach(status -> counts.put(status, 0L));
       rows.forEach(row -> counts.put(JobStatus.fromWire(row.getString("status")), row.getLong("n")));
       return counts;
     }).recover(PgFailures::translate);
