@@ -41,10 +41,6 @@ final class JsonLimits {
       throw StagecoachException.invalidInput("the request body must be a JSON object");
     }
     checkStrings(object, "");
-    String nul = NulCharacters.pathIn(object, "");
-    if (nul != null) {
-      throw NulCharacters.refused(nul);
-    }
     return object;
   }
 
@@ -83,14 +79,22 @@ final class JsonLimits {
         if (e.getKey().length() > MAX_NAME_LENGTH) {
           throw StagecoachException.invalidInput(truncate(name), "field names are at most " + MAX_NAME_LENGTH + " characters");
         }
+        if (NulCharacters.in(e.getKey())) {
+          throw NulCharacters.refused(truncate(name));
+        }
         checkStrings(e.getValue(), name);
       }
     } else if (value instanceof JsonArray array) {
       for (int i = 0; i < array.size(); i++) {
         checkStrings(array.getValue(i), path + "[" + i + "]");
       }
-    } else if (value instanceof String s && s.length() > MAX_STRING_LENGTH) {
-      throw StagecoachException.invalidInput(truncate(path), "strings are at most " + MAX_STRING_LENGTH + " characters");
+    } else if (value instanceof String s) {
+      if (s.length() > MAX_STRING_LENGTH) {
+        throw StagecoachException.invalidInput(truncate(path), "strings are at most " + MAX_STRING_LENGTH + " characters");
+      }
+      if (NulCharacters.in(s)) {
+        throw NulCharacters.refused(truncate(path));
+      }
     }
   }
 

@@ -16,6 +16,14 @@ public final class NulCharacters {
     return s != null && s.indexOf('\0') >= 0;
   }
 
+  /**
+   * {@code s} with each NUL replaced by U+FFFD, the replacement character: for text that is not
+   * input and cannot be refused (what a handler reports, a webhook receiver's answer).
+   */
+  public static String replaced(String s) {
+    return in(s) ? s.replace('\0', '\uFFFD') : s;
+  }
+
   /** The path of the first field name or string with a NUL in {@code json} (below {@code path}), or null. */
   public static String pathIn(Object json, String path) {
     if (json instanceof JsonObject object) {

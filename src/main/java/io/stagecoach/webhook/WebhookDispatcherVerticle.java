@@ -4,6 +4,7 @@ import io.stagecoach.bus.Addresses;
 import io.stagecoach.config.WebhookConfig;
 import io.stagecoach.job.JobIds;
 import io.stagecoach.job.JobJson;
+import io.stagecoach.job.NulCharacters;
 import io.stagecoach.metrics.EngineMetrics;
 import io.stagecoach.store.OutboxEntry;
 import io.stagecoach.store.RetentionPruner;
@@ -350,8 +351,8 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
       int status = response.statusCode();
       String text = head.toString(StandardCharsets.UTF_8);
       // A NUL would not be stored on PostgreSQL, and the attempt with it: kept as U+FFFD, like any NUL a handler reports.
-      String kept = (text.length() > Attempt.MAX_RESPONSE_CHARS ? text.substring(0, Attempt.MAX_RESPONSE_CHARS) : text)
-          .replace('\0', '\uFFFD');
+      String kept = NulCharacters.replaced(
+          text.length() > Attempt.MAX_RESPONSE_CHARS ? text.substring(0, Attempt.MAX_RESPONSE_CHARS) : text);
       String error = status >= 200 && status < 300 ? null
           : status >= 300 && status < 400 ? "redirect " + status + " to " + response.getHeader("location") + " not followed"
           : "HTTP " + status;

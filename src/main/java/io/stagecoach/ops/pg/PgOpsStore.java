@@ -1,5 +1,6 @@
 package io.stagecoach.ops.pg;
 
+import io.stagecoach.job.NulCharacters;
 import io.stagecoach.job.StagecoachException;
 import io.stagecoach.ops.Alert;
 import io.stagecoach.ops.AlertStore;
@@ -65,7 +66,7 @@ public final class PgOpsStore implements AlertStore, AuditStore {
   @Override
   public Future<Alert> raiseUnlessRecent(Alert a, Duration window) {
     String dedupKey = a.tenant() + "\u001f" + a.type() + "\u001f" + a.subject();
-    Tuple params = Tuple.of(UUID.fromString(a.id()), a.tenant(), a.type(), a.subject(), PgText.text(a.message()), PgValues.timestamp(a.raisedAt()))
+    Tuple params = Tuple.of(UUID.fromString(a.id()), a.tenant(), a.type(), a.subject(), NulCharacters.replaced(a.message()), PgValues.timestamp(a.raisedAt()))
         .addValue(PgValues.timestamp(a.raisedAt().minus(window)));
     return pool.withTransaction(conn -> conn.preparedQuery(OpsQueries.LOCK_ALERT_KEY).execute(Tuple.of(dedupKey))
             .compose(locked -> conn.preparedQuery(OpsQueries.RAISE_ALERT).execute(params)))

@@ -7,18 +7,15 @@ import java.util.regex.Pattern;
 /**
  * PostgreSQL stores no NUL character (U+0000) in text or jsonb, and refuses the whole statement
  * that holds one. Input cannot hold one ({@code NulCharacters}), but what a handler reports can (a
- * log line of raw bytes, say); it is stored as U+FFFD, the replacement character, so that the write
- * goes through, and with it the other jobs' writes batched in the same statement.
+ * result of raw bytes, say); it is stored as U+FFFD, the replacement character, so that the write
+ * goes through, and with it the other jobs' writes batched in the same statement. Text columns
+ * take {@code NulCharacters.replaced}; this is the same for JSON as Vert.x encodes it.
  */
 public final class PgText {
   /** A NUL as Vert.x encodes it in JSON text, not preceded by an odd number of backslashes (those escape a backslash). */
   private static final Pattern ESCAPED_NUL = Pattern.compile("(?<!\\\\)((?:\\\\\\\\)*)\\\\u0000");
 
   private PgText() {
-  }
-
-  public static String text(String s) {
-    return s == null || s.indexOf('\0') < 0 ? s : s.replace('\0', '\uFFFD');
   }
 
   /** Encoded JSON, for a jsonb column. */

@@ -3,6 +3,7 @@ package io.stagecoach.store.pg;
 import io.stagecoach.bus.Event;
 import io.stagecoach.job.Job;
 import io.stagecoach.job.LogLine;
+import io.stagecoach.job.NulCharacters;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -56,8 +57,8 @@ final class WriteBatch {
       lineJobs.add(jobId);
       lineAts.add(JobRows.timestamp(line.at()));
       lineLevels.add(line.level() == null ? null : line.level().wire());
-      lineStages.add(PgText.text(line.stage()));
-      lineMessages.add(PgText.text(line.message()));
+      lineStages.add(NulCharacters.replaced(line.stage()));
+      lineMessages.add(NulCharacters.replaced(line.message()));
     }
   }
 
