@@ -28,15 +28,13 @@ import java.util.function.Function;
  * tenant; an alert outside the scope is {@code not_found}, as one that does not exist.
  */
 public final class OpsVerticle extends VerticleBase {
-  /** How often alerts and audit entries past {@code alerts.retentionMs} are pruned. */
-  private static final long PRUNE_EVERY_MS = 60_000;
   private final AlertConfig config;
   private final AlertStore alerts;
   private final AuditStore audit;
   private final Clock clock;
   private final JobStore outbox;
   private final EventInterest interest;
-  private long pruneTimer = -1;
+  private final List<Long> pruneTimers = new ArrayList<>();
 
   /** {@code outbox}: the job store, which records {@code alert.raised} for webhooks when {@code interest} says so. */
   public OpsVerticle(AlertConfig config, AlertStore alerts, AuditStore audit, Clock clock, JobStore outbox,
@@ -66,18 +64,15 @@ public final class OpsVerticle extends VerticleBase {
         serve(bus, Addresses.ALERTS_ACK, this::acknowledge),
         serve(bus, Addresses.AUDIT_RECORD, this::record),
         serve(bus, Addresses.AUDIT_LIST, this::listAudit)));
-    RetentionPruner alertPruner = new RetentionPruner("alerts", alerts::pruneAlerts, config.retention(), clock);
-    RetentionPruner auditPruner = new RetentionPruner("audit entries", audit::pruneAudit, config.retention(), clock);
-    pruneTimer = vertx.setPeriodic(PRUNE_EVERY_MS, t -> {
-      alertPruner.run();
-      auditPruner.run();
-    });
+    // Alerts and audit entries past alerts.retentionMs.
+    pruneTimers.add(new RetentionPruner("alerts", alerts::pruneAlerts, config.retention(), clock).schedule(vertx));
+    pruneTimers.add(new RetentionPruner("audit entries", audit::pruneAudit, config.retention(), clock).schedule(vertx));
     return Future.all(ready);
   }
 
   @Override
   public Future<?> stop() {
-    vertx.cancelTimer(pruneTimer);
+    pruneTimers.forEach(vertx::cancelTimer);
     return Future.succeededFuture();
   }
 

@@ -49,7 +49,6 @@ import org.slf4j.LoggerFactory;
 public final class JobRunnerVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(JobRunnerVerticle.class);
   private static final int REAP_BATCH = 100;
-  private static final long CLEAN_EVERY_MS = 60_000;
 
   private final StagecoachConfig config;
   private final JobStore store;
@@ -134,7 +133,7 @@ public final class JobRunnerVerticle extends VerticleBase {
           renewTimer = vertx.setPeriodic(renewMs, t -> renewLeases());
           timers.add(vertx.setPeriodic(renewMs, t -> reapExpiredLeases()));
           RetentionPruner pruner = new RetentionPruner("jobs", store::pruneFinished, config.store().retention(), clock);
-          timers.add(vertx.setPeriodic(CLEAN_EVERY_MS, t -> pruner.run()));
+          timers.add(pruner.schedule(vertx));
           bus.publish(Addresses.TYPES_DISCOVER, null);
           LOG.info("runner {} started: concurrency {}", runnerId, config.runner().concurrency());
           claim();

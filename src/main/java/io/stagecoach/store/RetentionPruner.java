@@ -1,6 +1,7 @@
 package io.stagecoach.store;
 
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,6 +16,8 @@ import org.slf4j.LoggerFactory;
 public final class RetentionPruner {
   private static final Logger LOG = LoggerFactory.getLogger(RetentionPruner.class);
   public static final int BATCH = 500;
+  /** How often each pruner looks for what is due. */
+  public static final long EVERY_MS = 60_000;
 
   /** Deletes up to {@code limit} records finished before {@code finishedBefore}; answers how many. */
   @FunctionalInterface
@@ -34,6 +37,11 @@ public final class RetentionPruner {
     this.prune = prune;
     this.retention = retention;
     this.clock = clock;
+  }
+
+  /** Runs {@link #run} every {@link #EVERY_MS} on {@code vertx}; answers the timer's id. */
+  public long schedule(Vertx vertx) {
+    return vertx.setPeriodic(EVERY_MS, t -> run());
   }
 
   /** Prunes what is due; a call while a pass is still running does nothing. */

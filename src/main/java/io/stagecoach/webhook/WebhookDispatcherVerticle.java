@@ -78,8 +78,6 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
   /** The shortest claim on a delivery; longer when the timeouts are. */
   static final Duration MIN_LEASE = Duration.ofSeconds(30);
   static final String USER_AGENT = "Stagecoach-Webhooks/1.0";
-  /** How often finished deliveries past {@code webhooks.deliveryRetention} are pruned. */
-  static final long CLEAN_EVERY_MS = 60_000;
   /** What an alert for a disabled endpoint is called in {@code alert.raised}'s data. */
   static final String ALERT_WEBHOOK_DISABLED = "webhook.disabled";
 
@@ -168,7 +166,7 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
           });
           RetentionPruner pruner = new RetentionPruner("webhook deliveries", store::pruneDeliveries,
               config.deliveryRetention(), clock);
-          cleanTimer = vertx.setPeriodic(CLEAN_EVERY_MS, t -> pruner.run());
+          cleanTimer = pruner.schedule(vertx);
           relay();
           pollDue();
         });
