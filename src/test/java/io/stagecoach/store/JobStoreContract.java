@@ -1101,10 +1101,10 @@ public abstract class JobStoreContract {
   @Test
   @DisplayName("pruneFinished deletes finished jobs older than the cut-off, oldest first, with their logs; nothing else")
   void pruneFinished(VertxTestContext test) {
+    Job stillQueued = aQueuedJob(clock); // created first: pruning passes over it
     Job oldest = aQueuedJob(clock);
     Job older = aQueuedJob(clock);
     Job recent = aQueuedJob(clock);
-    Job stillQueued = aQueuedJob(clock);
     Job running = aQueuedJob(clock);
     store.insertAll(List.of(oldest, older, recent, stillQueued.runAt(clock.instant().plusSeconds(86_400)), running))
         .compose(v -> store.appendLogs(oldest.id(), List.of(Jobs.aLogLine(clock, "kept until pruned"))))

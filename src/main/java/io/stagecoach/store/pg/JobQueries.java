@@ -235,7 +235,6 @@ final class JobQueries {
       ORDER BY line.seq
       """;
 
-  /** Deletes up to $2 jobs that finished before $1, oldest first; their logs go with them (cascade). */
   /** Jobs per status not finished; each status's part walks its partial index (claim, leases). */
   static final String COUNT_ACTIVE = """
       SELECT 'queued' AS status, count(*) AS n FROM stagecoach_jobs WHERE status = 'queued'
@@ -243,14 +242,17 @@ final class JobQueries {
       SELECT status, count(*) AS n FROM stagecoach_jobs WHERE status IN ('running', 'cancelling') GROUP BY status
       """;
 
-  /** Deletes up to $2 jobs finished before $1, oldest first, with their log counters and lines; answers their ids. */
+  /**
+   * Deletes up to $2 jobs finished before $1, oldest first (the candidates of migration
+   * {@code V014__indexes_off_the_hot_path.sql}, each checked again under its row lock: a retry may
+   * have queued it meanwhile), with their log counters and lines; answers their ids.
+   */
   static final String PRUNE_FINISHED = """
       WITH pruned AS (
         DELETE FROM stagecoach_jobs WHERE id IN (
           SELECT id FROM stagecoach_jobs
-          WHERE status IN ('succeeded', 'failed', 'cancelled') AND finished_at < $1
-          ORDER BY finished_at
-          LIMIT $2
+          WHERE id IN (SELECT stagecoach_prune_candidates($1, $2))
+            AND status IN ('succeeded', 'failed', 'cancelled') AND finished_at < $1
           FOR UPDATE SKIP LOCKED)
         RETURNING id
       ),

@@ -48,7 +48,8 @@ public final class Migrator {
       "V010__log_dropped_count_derived.sql",
       "V011__ops_retention.sql",
       "V012__claim_after_the_last_claimed.sql",
-      "V013__log_tables_without_foreign_keys.sql");
+      "V013__log_tables_without_foreign_keys.sql",
+      "V014__indexes_off_the_hot_path.sql");
 
   static final String RESOURCE_DIR = "db/migration/";
 
