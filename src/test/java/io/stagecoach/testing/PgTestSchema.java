@@ -92,7 +92,7 @@ public record PgTestSchema(String name, String uri, String applicationName) {
 
   /** Empties the store's tables (the schema must have been migrated). */
   public Future<Void> truncate(Vertx vertx) {
-    return sql("TRUNCATE stagecoach_jobs, stagecoach_job_log_counters, stagecoach_job_logs", vertx).mapEmpty();
+    return sql("TRUNCATE stagecoach_jobs, stagecoach_job_logs", vertx).mapEmpty();
   }
 
   public Future<Void> drop(Vertx vertx) {

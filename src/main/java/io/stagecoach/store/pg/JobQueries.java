@@ -61,11 +61,6 @@ final class JobQueries {
       SELECT * FROM stagecoach_jobs WHERE tenant = $1 AND idempotency_key = $2
       """;
 
-  /** The job's row, locked against deletion only (a log append's guard, see V013). */
-  static final String LOCK_JOB_KEY = """
-      SELECT 1 FROM stagecoach_jobs WHERE id = $1 FOR KEY SHARE
-      """;
-
   static final String SELECT_BY_ID = """
       SELECT * FROM stagecoach_jobs WHERE id = $1
       """;
@@ -99,9 +94,10 @@ final class JobQueries {
    *       createdAt never change), one array per column ({@link JobRows#writeBatchParams}), jsonb
    *       values as text;
    *   <li>$22-$26: log lines (job, at, level, stage, message), numbered per job in array order after
-   *       the job's last seq, which the job's counter row hands out (its row lock orders concurrent
-   *       appends; counters are taken in id order, as jobs are locked); lines past the cap $27 are
-   *       not stored, and stored lines the cap pushes out are deleted;
+   *       the job's last seq ({@code log_seq}), which the update of the job's row moves on (its row
+   *       lock orders concurrent appends); the row of a job with lines that the batch does not write
+   *       (a log append alone) is updated for its seq only; lines past the cap $27 are not stored,
+   *       and stored lines the cap pushes out are deleted;
    *   <li>$28-$32: outbox events (ids, tenants, types, job ids, bodies); a job's waiting
    *       {@code job.progress} event is replaced by the newer one;
    *   <li>$33: when not null, a {@link #WAKE_CHANNEL} notification with this payload;
@@ -109,7 +105,7 @@ final class JobQueries {
    *       job is locked here (in id order, as every writer locks them) and written only if it has the
    *       version $34 expects, and its log lines and events only with it.
    * </ul>
-   * Answers the ids of the jobs updated.
+   * Answers the ids of the jobs updated, and of those whose seq alone moved on.
    * A job's dropped count is not stored: its last seq less the lines it still has.
    */
   static final String WRITE_BATCH = """
@@ -120,6 +116,9 @@ final class JobQueries {
         ORDER BY job.id
         FOR UPDATE OF job
       ),
+      counted AS (
+        SELECT job_id, count(*) AS n FROM unnest($22::uuid[]) AS l (job_id) GROUP BY job_id
+      ),
       updated AS (
         UPDATE stagecoach_jobs AS job SET
           status = u.status, priority = u.priority, input = u.input::jsonb, result = u.result::jsonb,
@@ -127,15 +126,28 @@ final class JobQueries {
           lock_spec = u.lock_spec::jsonb, idempotency_key = u.idempotency_key, fingerprint = u.fingerprint,
           labels = u.labels::jsonb, run_at = u.run_at, started_at = u.started_at, finished_at = u.finished_at,
           updated_at = u.updated_at, version = u.version, stages = u.stages::jsonb, lease_owner = u.lease_owner,
-          lease_expires_at = u.lease_expires_at
+          lease_expires_at = u.lease_expires_at,
+          log_seq = job.log_seq + coalesce(counted.n, 0)
         FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::int[], $8::int[],
             $9::bigint[], $10::text[], $11::text[], $12::text[], $13::text[], $14::timestamptz[], $15::timestamptz[],
             $16::timestamptz[], $17::timestamptz[], $18::bigint[], $19::text[], $20::text[], $21::timestamptz[])
           AS u (id, status, priority, input, result, error, attempt, max_attempts, timeout_ms, lock_spec,
             idempotency_key, fingerprint, labels, run_at, started_at, finished_at, updated_at, version, stages,
             lease_owner, lease_expires_at)
+          LEFT JOIN counted ON counted.job_id = u.id
         WHERE job.id = u.id AND (NOT $35::boolean OR job.id IN (SELECT id FROM locked))
-        RETURNING job.id
+        RETURNING job.id, job.log_seq
+      ),
+      renumbered AS (
+        UPDATE stagecoach_jobs AS job SET log_seq = job.log_seq + counted.n
+        FROM counted
+        WHERE job.id = counted.job_id AND NOT $35::boolean AND counted.job_id <> ALL($1::uuid[])
+        RETURNING job.id, job.log_seq
+      ),
+      reserved AS (
+        SELECT id AS job_id, log_seq AS last_seq FROM updated WHERE id IN (SELECT job_id FROM counted)
+        UNION ALL
+        SELECT id, log_seq FROM renumbered
       ),
       line AS (
         SELECT l.job_id, l.at, l.level, l.stage, l.message,
@@ -143,13 +155,6 @@ final class JobQueries {
           row_number() OVER (PARTITION BY l.job_id ORDER BY l.ord) AS i
         FROM unnest($22::uuid[], $23::timestamptz[], $24::text[], $25::text[], $26::text[])
           WITH ORDINALITY AS l (job_id, at, level, stage, message, ord)
-        WHERE NOT $35::boolean OR l.job_id IN (SELECT id FROM updated)
-      ),
-      reserved AS (
-        INSERT INTO stagecoach_job_log_counters AS counter (job_id, last_seq)
-        SELECT job_id, count(*) FROM line GROUP BY job_id ORDER BY job_id
-        ON CONFLICT (job_id) DO UPDATE SET last_seq = counter.last_seq + EXCLUDED.last_seq
-        RETURNING job_id, last_seq
       ),
       kept AS (
         INSERT INTO stagecoach_job_logs (job_id, seq, at, level, stage, message)
@@ -172,7 +177,9 @@ final class JobQueries {
       woken AS (
         SELECT pg_notify('%s', $33) WHERE $33::text IS NOT NULL
       )
-      SELECT updated.id, (SELECT count(*) FROM woken) AS woken FROM updated
+      SELECT id, (SELECT count(*) FROM woken) AS woken FROM updated
+      UNION ALL
+      SELECT id, 0 FROM renumbered
       """.formatted(WAKE_CHANNEL);
 
   /**
@@ -222,16 +229,16 @@ final class JobQueries {
    * kept); no row when the job has no log.
    */
   static final String LOG_PAGE = """
-      SELECT counter.last_seq - (SELECT count(*) FROM stagecoach_job_logs WHERE job_id = counter.job_id) AS dropped,
+      SELECT job.log_seq - (SELECT count(*) FROM stagecoach_job_logs WHERE job_id = job.id) AS dropped,
         line.seq, line.at, line.level, line.stage, line.message
-      FROM stagecoach_job_log_counters AS counter
+      FROM stagecoach_jobs AS job
       LEFT JOIN LATERAL (
         SELECT seq, at, level, stage, message FROM stagecoach_job_logs
-        WHERE job_id = counter.job_id AND seq > $2
+        WHERE job_id = job.id AND seq > $2
         ORDER BY seq
         LIMIT $3
       ) AS line ON true
-      WHERE counter.job_id = $1
+      WHERE job.id = $1 AND job.log_seq > 0
       ORDER BY line.seq
       """;
 
@@ -245,7 +252,7 @@ final class JobQueries {
   /**
    * Deletes up to $2 jobs finished before $1, oldest first (the candidates of migration
    * {@code V014__indexes_off_the_hot_path.sql}, each checked again under its row lock: a retry may
-   * have queued it meanwhile), with their log counters and lines; answers their ids.
+   * have queued it meanwhile), with their log lines; answers their ids.
    */
   static final String PRUNE_FINISHED = """
       WITH pruned AS (
@@ -255,9 +262,6 @@ final class JobQueries {
             AND status IN ('succeeded', 'failed', 'cancelled') AND finished_at < $1
           FOR UPDATE SKIP LOCKED)
         RETURNING id
-      ),
-      counters AS (
-        DELETE FROM stagecoach_job_log_counters WHERE job_id IN (SELECT id FROM pruned)
       ),
       lines AS (
         DELETE FROM stagecoach_job_logs WHERE job_id IN (SELECT id FROM pruned)

@@ -49,7 +49,8 @@ public final class Migrator {
       "V011__ops_retention.sql",
       "V012__claim_after_the_last_claimed.sql",
       "V013__log_tables_without_foreign_keys.sql",
-      "V014__indexes_off_the_hot_path.sql");
+      "V014__indexes_off_the_hot_path.sql",
+      "V015__log_seq_on_the_job.sql");
 
   static final String RESOURCE_DIR = "db/migration/";
 

@@ -586,9 +586,9 @@ public final class PgJobStore implements JobStore {
   // ---- logs ------------------------------------------------------------------------------------
 
   /**
-   * One transaction: the job's row share-locked ({@link JobQueries#LOCK_JOB_KEY}; {@code not_found}
-   * when there is none), then {@link JobQueries#WRITE_BATCH} with log lines only, which numbers the
-   * lines on the job's counter row, stores those within the cap and deletes those it pushes out.
+   * {@link JobQueries#WRITE_BATCH} with log lines only, one statement: it moves the job's log seq on
+   * (the row update finds a job that does not exist, {@code not_found}, and keeps the row from being
+   * pruned under the new lines), stores the lines within the cap and deletes those it pushes out.
    */
   @Override
   public Future<Void> appendLogs(String jobId, List<LogLine> lines) {
@@ -601,12 +601,11 @@ public final class PgJobStore implements JobStore {
     }
     WriteBatch batch = new WriteBatch(logCap);
     batch.log(uuid, lines);
-    // Share-locked, the job's row cannot be pruned under the new lines.
-    return pool.withTransaction(conn -> conn.preparedQuery(JobQueries.LOCK_JOB_KEY).execute(Tuple.of(uuid))
-            .compose(found -> found.size() == 0
-                ? Future.<Void>failedFuture(StagecoachException.notFound("job " + jobId))
-                : conn.preparedQuery(JobQueries.WRITE_BATCH).execute(batch.params()).<Void>mapEmpty()))
-        .recover(PgFailures::translate);
+    return pool.preparedQuery(JobQueries.WRITE_BATCH).execute(batch.params())
+        .recover(PgFailures::translate)
+        .compose(numbered -> numbered.size() == 0
+            ? Future.failedFuture(StagecoachException.notFound("job " + jobId))
+            : Future.succeededFuture());
   }
 
   @Override
