@@ -12,6 +12,14 @@ DROP INDEX stagecoach_jobs_status_id;
 DROP INDEX stagecoach_jobs_type_id;
 DROP INDEX stagecoach_jobs_finished;
 
+-- Except for the statuses few jobs end in, which a walk would pass many jobs to find (a page of
+-- failed jobs, one in 10,000 of a million: 171 ms walking, 0.6 ms with these). A row version enters
+-- them only in such a status, so a job that succeeds never pays for them.
+CREATE INDEX stagecoach_jobs_tenant_unsuccessful ON stagecoach_jobs (tenant, status, id)
+  WHERE status IN ('failed', 'cancelled');
+CREATE INDEX stagecoach_jobs_unsuccessful ON stagecoach_jobs (status, id)
+  WHERE status IN ('failed', 'cancelled');
+
 -- Up to prune_limit jobs that finished before finished_before, oldest first. Ids are UUIDv7, so id
 -- order is creation order and the jobs created before the cut-off come first: the walk stops at
 -- the first job created after it (none after it can have finished before it), passing over the
