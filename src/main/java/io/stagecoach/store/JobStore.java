@@ -101,7 +101,7 @@ public interface JobStore {
    * Deletes up to {@code limit} finished (succeeded, failed, cancelled) jobs whose
    * {@code finishedAt} is before {@code finishedBefore}, oldest first (by finish or by creation:
    * the PostgreSQL store walks jobs in id order), with their logs; the future carries how many
-   * were deleted. Retention prunes in such small batches, until none is left.
+   * were deleted. Retention prunes in such small batches.
    */
   Future<Integer> pruneFinished(Instant finishedBefore, int limit);
 
