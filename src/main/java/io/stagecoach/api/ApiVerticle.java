@@ -188,12 +188,16 @@ public final class ApiVerticle extends VerticleBase {
    */
   private Router router(Routes routes) {
     Router router = Router.router(vertx);
+    router.route().handler(HttpMetrics.timer(metrics));
     router.route().handler(AccessLog::handle);
     router.route().handler(ApiVerticle::refuseNulInUrl);
     if (!auth.corsOrigins().isEmpty()) {
       router.route().handler(SecurityHeaders.cors(auth.corsOrigins()));
     }
     List<Endpoint> endpoints = endpoints(routes);
+    for (Endpoint e : endpoints) {
+      router.route(e.method(), e.path()).handler(HttpMetrics.endpoint(e.path()));
+    }
     String openUnderBase = endpoints.stream()
         .filter(e -> e.role() == null && e.path().startsWith(BASE + "/"))
         .map(e -> Pattern.quote(e.path().substring(BASE.length())))

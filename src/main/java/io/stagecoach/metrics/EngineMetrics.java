@@ -24,7 +24,7 @@ import java.util.function.IntSupplier;
  * One engine process's metrics, served as Prometheus text by {@code GET /metrics}: the job events
  * it published, how its attempts ended and how long they ran, its runners' slots, the jobs waiting and
  * running in the store (shared by every process, so each reports the same), its webhook delivery
- * attempts, and the JVM's own.
+ * attempts, the requests its API answered, and the JVM's own.
  */
 public final class EngineMetrics {
   private final MeterRegistry registry;
@@ -34,6 +34,8 @@ public final class EngineMetrics {
   /** Attempt timers by job type, then outcome: looked up per attempt without building a meter id. */
   private final Map<String, Map<String, Timer>> attempts = new ConcurrentHashMap<>();
   private final Map<String, Timer> webhookAttempts = new ConcurrentHashMap<>();
+  /** HTTP request timers by "method endpoint status". */
+  private final Map<String, Timer> httpRequests = new ConcurrentHashMap<>();
   /** Jobs per unfinished status as last counted; NaN when the store could not be asked. */
   private final Map<JobStatus, double[]> jobs = new EnumMap<>(JobStatus.class);
 
@@ -93,6 +95,19 @@ public final class EngineMetrics {
             .description("Webhook delivery attempts of this process, by outcome, and how long the receiver took")
             .register(registry))
         .record(latencyMs, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * The API answered a request with {@code status} after {@code nanos}; {@code endpoint} is the
+   * endpoint's path template (or {@code none}), so the labels stay few.
+   */
+  public void httpRequest(String method, String endpoint, int status, long nanos) {
+    httpRequests.computeIfAbsent(method + ' ' + endpoint + ' ' + status,
+            k -> Timer.builder("stagecoach.http.requests").tag("method", method).tag("route", endpoint)
+                .tag("status", Integer.toString(status))
+                .description("HTTP requests this process answered, by method, endpoint and status, and how long they took")
+                .register(registry))
+        .record(nanos, TimeUnit.NANOSECONDS);
   }
 
   /**

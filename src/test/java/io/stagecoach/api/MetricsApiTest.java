@@ -13,6 +13,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -72,6 +73,26 @@ class MetricsApiTest {
         .onComplete(test.succeeding((HttpResponse<Buffer> open) -> test.verify(() -> {
           assertEquals(200, open.statusCode());
           assertTrue(open.bodyAsString().contains("stagecoach_job_events_total"));
+          test.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName("times every request by method, endpoint (its path template, never the path) and status, refused ones too")
+  void httpRequests(Vertx vertx, VertxTestContext test) {
+    String unknownJob = ApiVerticle.BASE + "/jobs/" + UUID.randomUUID();
+    start(vertx, new JsonObject())
+        .compose(e -> e.http.get(unknownJob).send())
+        .compose(notFound -> engine.http.get(unknownJob).send())
+        .compose(again -> engine.anonymousHttp.get(ApiVerticle.BASE + "/jobs").send())
+        .compose(anonymous -> engine.http.get(ApiVerticle.BASE + "/no-such-thing").send())
+        .compose(unknown -> engine.http.get(METRICS).send())
+        .onComplete(test.succeeding(response -> test.verify(() -> {
+          String text = response.bodyAsString();
+          assertLine(text, "stagecoach_http_requests_seconds_count{method=\"GET\",route=\"/api/v1/jobs/:id\",status=\"404\"} 2");
+          assertLine(text, "stagecoach_http_requests_seconds_count{method=\"GET\",route=\"/api/v1/jobs\",status=\"401\"} 1");
+          assertLine(text, "stagecoach_http_requests_seconds_count{method=\"GET\",route=\"none\",status=\"404\"} 1");
+          assertTrue(text.lines().noneMatch(l -> l.contains(unknownJob)), "a request's path is never a label");
           test.completeNow();
         })));
   }
