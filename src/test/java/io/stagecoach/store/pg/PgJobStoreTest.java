@@ -199,6 +199,40 @@ class PgJobStoreTest extends JobStoreContract {
         })));
   }
 
+  /**
+   * V016: the claim after a position keeps the plans its connection made on the first call. Made on
+   * an empty table, they must still read the job table by index once it is full: a generic plan made
+   * then updated the claimed jobs by reading the whole table, until the table was next analyzed.
+   */
+  @Test
+  void aClaimPlannedOnAnEmptyTableReadsByIndexOnceItFills(Vertx vertx, VertxTestContext test) {
+    String claim = "SELECT * FROM stagecoach_claim_due_after(now(), 32, 'runner-x', now() + interval '1 minute', 0,"
+        + " '-infinity', '00000000-0000-0000-0000-000000000000')";
+    String fill = "INSERT INTO stagecoach_jobs (id, type, tenant, status, priority, attempt, max_attempts, timeout_ms,"
+        + " created_at, run_at, updated_at, version) SELECT gen_random_uuid(), 'demo.noop', 'default', 'queued', 0, 0,"
+        + " 3, 60000, now(), now() - interval '1 hour', now(), 1 FROM generate_series(1, 5000)";
+    SCHEMA.get(vertx)
+        .compose(schema -> PgConnection.connect(vertx, PgJobStore.connectOptions(schema.uri())))
+        .compose(conn -> conn.query("BEGIN").execute()
+            .compose(v -> conn.query(claim).execute()) // plans made while the table is empty
+            .compose(v -> conn.query(fill).execute())
+            .compose(v -> sequentialScansOfJobs(conn))
+            .compose(before -> conn.query(claim).execute()
+                .compose(claimed -> sequentialScansOfJobs(conn).map(after -> List.of((long) claimed.size(), after - before))))
+            .eventually(() -> conn.query("ROLLBACK").execute().eventually(conn::close)))
+        .onComplete(test.succeeding(claimedAndScans -> test.verify(() -> {
+          assertEquals(List.of(32L, 0L), claimedAndScans, "jobs claimed, sequential scans of the job table");
+          test.completeNow();
+        })));
+  }
+
+  /** Sequential scans of the job table so far in the connection's transaction. */
+  private static Future<Long> sequentialScansOfJobs(SqlConnection conn) {
+    return conn.query("SELECT coalesce(sum(seq_scan), 0)::bigint FROM pg_stat_xact_user_tables"
+            + " WHERE relname = 'stagecoach_jobs' AND schemaname = current_schema()").execute()
+        .map(rows -> rows.iterator().next().getLong(0));
+  }
+
   private static Future<String> synchronousCommit(SqlConnection conn) {
     return conn.query("SHOW synchronous_commit").execute().map(rows -> rows.iterator().next().getString(0));
   }
