@@ -189,7 +189,6 @@ public final class ApiVerticle extends VerticleBase {
   private Router router(Routes routes) {
     Router router = Router.router(vertx);
     router.route().handler(HttpMetrics.timer(metrics));
-    router.route().handler(AccessLog::handle);
     router.route().handler(ApiVerticle::refuseNulInUrl);
     if (!auth.corsOrigins().isEmpty()) {
       router.route().handler(SecurityHeaders.cors(auth.corsOrigins()));

@@ -18,12 +18,19 @@ final class HttpMetrics {
   private HttpMetrics() {
   }
 
-  /** The first handler of every request: times it until its body has been sent. */
+  /**
+   * The first handler of every request: times it until its body has been sent, for the metrics
+   * and for the {@link AccessLog}.
+   */
   static Handler<RoutingContext> timer(EngineMetrics metrics) {
     return ctx -> {
       long start = System.nanoTime();
-      ctx.addBodyEndHandler(v -> metrics.httpRequest(ctx.request().method().name(),
-          ctx.get(ENDPOINT_KEY, NO_ENDPOINT), ctx.response().getStatusCode(), System.nanoTime() - start));
+      ctx.addBodyEndHandler(v -> {
+        long nanos = System.nanoTime() - start;
+        metrics.httpRequest(ctx.request().method().name(), ctx.get(ENDPOINT_KEY, NO_ENDPOINT),
+            ctx.response().getStatusCode(), nanos);
+        AccessLog.log(ctx, nanos);
+      });
       ctx.next();
     };
   }
