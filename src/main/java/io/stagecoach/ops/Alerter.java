@@ -56,6 +56,9 @@ final class Alerter {
   /** One event of a {@link #WATCHED} type (others are ignored). */
   void onEvent(JsonObject event) {
     String type = event.getString("type");
+    if (failuresInARow.isEmpty() && EventType.JOB_SUCCEEDED.wire().equals(type)) {
+      return; // the usual case, once per job: no count to start again
+    }
     String tenant = event.getString("tenant");
     JsonObject job = event.getValue("data") instanceof JsonObject data ? data : null;
     if (type == null || tenant == null || job == null || job.getString("type") == null) {
