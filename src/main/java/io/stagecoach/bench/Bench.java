@@ -26,6 +26,15 @@ public final class Bench {
    * in one JVM ran at 52,000-131,000 jobs/s, rising; after ten seconds, at 108,000-147,000.
    */
   private static final int WARM_UP_DRAINS = 3;
+  /**
+   * Past the minimum, warm-up drains go on while the JIT compiled for more than this share of the
+   * last one, for at most {@link #WARM_UP_LIMIT} times {@code --warm-up} in all. On PostgreSQL ten
+   * seconds were not enough: the compiler threads were still busy for 35-70% of each drain's time
+   * (measured with the CompilationMXBean), taking a core of the two from the database, and fell
+   * under 5% only after about 30 seconds.
+   */
+  private static final double JIT_QUIET_SHARE = 0.05;
+  private static final int WARM_UP_LIMIT = 6;
   private static final int WARM_UP_JOBS = 20_000;
   private static final List<Integer> MEMORY_SCALE = List.of(10_000, 100_000, 1_000_000);
   private static final List<Integer> POSTGRES_SCALE = List.of(10_000, 100_000);
@@ -133,11 +142,23 @@ public final class Bench {
     }
     warmedUp = true;
     int jobs = Math.min(WARM_UP_JOBS, options.jobs());
-    progress("warm-up: untimed drains of %d jobs, at least %d and for at least %d s", jobs, WARM_UP_DRAINS,
-        options.warmUpSeconds());
-    long until = System.nanoTime() + Duration.ofSeconds(options.warmUpSeconds()).toNanos();
-    for (int i = 0; i < WARM_UP_DRAINS || System.nanoTime() < until; i++) {
+    progress("warm-up: untimed drains of %d jobs, at least %d, for at least %d s, then while the JIT is busy"
+        + " (at most %d s)", jobs, WARM_UP_DRAINS, options.warmUpSeconds(), WARM_UP_LIMIT * options.warmUpSeconds());
+    long start = System.nanoTime();
+    long minimum = start + Duration.ofSeconds(options.warmUpSeconds()).toNanos();
+    long limit = start + Duration.ofSeconds((long) WARM_UP_LIMIT * options.warmUpSeconds()).toNanos();
+    JitClock jit = new JitClock();
+    for (int drains = 1; ; drains++) {
+      long compiledBefore = jit.millis();
+      long drainStart = System.nanoTime();
       drain(jobs, false);
+      long now = System.nanoTime();
+      double jitShare = (jit.millis() - compiledBefore) / ((now - drainStart) / 1e6);
+      progress("  warm-up drain %d: the JIT compiled for %.0f%% of it", drains, 100 * jitShare);
+      if (drains >= WARM_UP_DRAINS && now >= minimum && (jitShare <= JIT_QUIET_SHARE || now >= limit)) {
+        progress("warm-up: %d drains in %.0f s", drains, (now - start) / 1e9);
+        return;
+      }
     }
   }
 

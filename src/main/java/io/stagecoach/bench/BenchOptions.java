@@ -16,7 +16,8 @@ record BenchOptions(String store, String pgUri, String path, List<String> worklo
         --concurrency C           runner concurrency (default 32)
         --prefetch P              jobs claimed ahead of free slots, runner.prefetch (default 0)
         --samples M               latency samples after 50 warm-up (default 500)
-        --warm-up S               untimed drains first, at least 3 and for at least S seconds (default 10)
+        --warm-up S               untimed drains first: at least 3, for at least S seconds, then while the
+                                  JIT compiles for over 5% of a drain, up to 6 times S seconds (default 10)
       Prints one JSON line per workload on stdout; progress goes to stderr.""";
 
   static BenchOptions parse(String[] args) {
