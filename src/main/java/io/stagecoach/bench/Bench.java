@@ -29,9 +29,9 @@ public final class Bench {
   /**
    * Past the minimum, warm-up drains go on while the JIT compiled for more than this share of the
    * last one, for at most {@link #WARM_UP_LIMIT} times {@code --warm-up} in all. On PostgreSQL ten
-   * seconds were not enough: the compiler threads were still busy for 35-70% of each drain's time
-   * (measured with the CompilationMXBean), taking a core of the two from the database, and fell
-   * under 5% only after about 30 seconds.
+   * seconds were not enough: in the four drains after them the compiler threads were busy for
+   * 26-55% of each drain's time (measured with the CompilationMXBean), on a machine of two cores,
+   * and under 5% only after about 30 seconds.
    */
   private static final double JIT_QUIET_SHARE = 0.05;
   private static final int WARM_UP_LIMIT = 6;
