@@ -148,7 +148,7 @@ public final class Stagecoach {
 
   private LockBackend lockBackend() {
     return config.locks().isRedis()
-        ? RedisLockBackend.create(vertx, config.locks().redisUri(), clock)
+        ? RedisLockBackend.create(vertx, config.locks().redisUri(), clock, config.locks().pauseAfterDataLoss())
         : new LocalLockBackend(clock);
   }
 

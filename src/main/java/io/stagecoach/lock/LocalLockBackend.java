@@ -10,7 +10,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-/** Locks for one process: a map under one monitor. Expired locks are treated as free. */
+/**
+ * Locks for one process: a map under one monitor. Expired locks are treated as free. Fencing tokens
+ * are at least the grant's time in microseconds, so they keep growing across restarts of the
+ * process (as long as its clock does not step back).
+ */
 public final class LocalLockBackend implements LockBackend {
 
   private record Held(String token, String holder, long fencingToken, Instant expiresAt) {
@@ -35,7 +39,7 @@ public final class LocalLockBackend implements LockBackend {
       return Future.succeededFuture(LockResult.busy(current.holder()));
     }
     forgetExpiredNowAndThen(now);
-    long fence = fencing.merge(key, 1L, Long::sum);
+    long fence = fencing.merge(key, microsSinceEpoch(now), (last, floor) -> Math.max(last + 1, floor));
     String token = UUID.randomUUID().toString();
     held.put(key, new Held(token, holder, fence, now.plus(ttl)));
     return Future.succeededFuture(LockResult.granted(token, fence));
@@ -88,6 +92,10 @@ public final class LocalLockBackend implements LockBackend {
     if (held.size() >= PURGE_THRESHOLD) {
       held.values().removeIf(h -> !h.expiresAt().isAfter(now));
     }
+  }
+
+  private static long microsSinceEpoch(Instant now) {
+    return now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000;
   }
 
   @Override

@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Watches job events and raises alerts: {@code job.failing} when one tenant's job type has failed
  * {@code failuresInARow} attempts in a row ({@code job.retrying} and {@code job.failed} count, a
- * {@code job.succeeded} of the type starts the count again), {@code job.timeout} when an attempt
+ * {@code job.succeeded} of the type starts the count again; a {@code lock_lost} attempt, the lock
+ * backend's failure, does neither), {@code job.timeout} when an attempt
  * failed with the error code {@code timeout}; and whatever is published on
  * {@link Addresses#ALERTS_RAISE} (the dispatcher's {@code webhook.disabled}).
  *
@@ -74,6 +75,9 @@ final class Alerter {
       return;
     }
     JsonObject error = job.getValue("error") instanceof JsonObject e ? e : new JsonObject();
+    if (JobError.LOCK_LOST.equals(error.getString("code"))) {
+      return; // the lock backend failed the attempt, not the job type
+    }
     if (JobError.TIMEOUT.equals(error.getString("code"))) {
       raise(tenant, Alert.JOB_TIMEOUT, job.getString("id"), "job " + job.getString("id") + " (" + jobType
           + ") timed out: " + error.getString("message"));

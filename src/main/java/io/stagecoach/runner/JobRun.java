@@ -14,7 +14,6 @@ import io.stagecoach.job.OnBusy;
 import io.stagecoach.job.Stage;
 import io.stagecoach.job.StageStatus;
 import io.stagecoach.job.StagecoachException;
-import io.stagecoach.lock.LockResult;
 import io.stagecoach.store.JobWrite;
 import io.stagecoach.store.WriteResult;
 import io.vertx.core.AsyncResult;
@@ -67,8 +66,12 @@ final class JobRun implements JobReporter {
   private volatile boolean cancelRequested;
   private volatile boolean timedOut;
   private volatile boolean leaseLost;
+  /** Why the lock was lost while the attempt held it, or null. */
+  private volatile String lockLost;
   private volatile Thread worker;
-  private LockResult lock;
+  private HeldLock lock;
+  /** How the running handler's attempt ends; set once the handler is invoked. */
+  private Promise<Outcome> attemptOutcome;
   private final Promise<Void> handlerDone = Promise.promise();
   private final Promise<Void> ended = Promise.promise();
 
@@ -93,14 +96,6 @@ final class JobRun implements JobReporter {
 
   String id() {
     return id;
-  }
-
-  LockResult lock() {
-    return lock;
-  }
-
-  String lockKey() {
-    return job.lock() == null ? null : job.lock().key();
   }
 
   /** Runs the attempt to its end; the future completes once the end is written and the lock released. */
@@ -138,15 +133,30 @@ final class JobRun implements JobReporter {
     interruptWorker();
   }
 
-  /** The lease or the lock is gone: stop, and write nothing more as the owner. */
+  /** The lease is gone (or the runner stops): stop, and write nothing more as the owner. */
   void lose(String why) {
     LOG.warn("job {}: {}; abandoning the attempt", id, why);
     leaseLost = true;
     interruptWorker();
   }
 
+  /**
+   * The lock can no longer be confirmed, or was taken: the handler is told to stop, and the attempt
+   * ends at once as a retryable {@code lock_lost} failure, written while the lease is still ours —
+   * whatever the handler still returns, it ran partly without the lock. Before the handler starts,
+   * the job simply waits again, the attempt not counted.
+   */
+  private void loseLock(String why) {
+    LOG.warn("job {}: {}; stopping the attempt", id, why);
+    lockLost = why;
+    interruptWorker();
+    if (attemptOutcome != null) {
+      attemptOutcome.tryComplete(Outcome.failed(JobError.LOCK_LOST, why, true));
+    }
+  }
+
   boolean isCancelled() {
-    return cancelRequested || timedOut || leaseLost;
+    return cancelRequested || timedOut || leaseLost || lockLost != null;
   }
 
   // ---- lock ----------------------------------------------------------------------------------
@@ -157,10 +167,11 @@ final class JobRun implements JobReporter {
       return Future.succeededFuture(null);
     }
     String key = job.lock().key();
+    long requestedAt = System.nanoTime();
     return deps.locks().acquire(key, id, deps.lockTtl())
         .map(result -> {
           if (result.granted()) {
-            lock = result;
+            lock = new HeldLock(deps.vertx(), deps.locks(), key, result, requestedAt, deps.lockTtl(), this::loseLock);
             return null;
           }
           return onBusy(key, result.holder());
@@ -187,10 +198,10 @@ final class JobRun implements JobReporter {
     if (lock == null) {
       return Future.succeededFuture();
     }
-    LockResult held = lock;
+    HeldLock held = lock;
     lock = null;
-    return deps.locks().release(job.lock().key(), held.token())
-        .onFailure(e -> LOG.warn("job {}: releasing lock '{}' failed; it expires by TTL", id, job.lock().key(), e))
+    return held.release()
+        .onFailure(e -> LOG.warn("job {}: releasing lock '{}' failed; it expires by TTL", id, held.key(), e))
         .<Void>mapEmpty()
         .recover(e -> Future.succeededFuture());
   }
@@ -210,9 +221,14 @@ final class JobRun implements JobReporter {
     // Recorded before the handler runs: a started event never announces an attempt that did not start.
     Event started = deps.events().of(EventType.JOB_STARTED, snapshotJob());
     return deps.store().announce(List.of(started)).compose(v -> {
+      if (lockLost != null) {
+        log(LogLevel.WARN, null, lockLost + " before the handler started; the job waits");
+        return Future.succeededFuture(Outcome.requeued());
+      }
       deps.events().publish(started);
       log(LogLevel.INFO, null, "attempt " + job.attempt() + " of " + job.maxAttempts() + " started");
       Promise<Outcome> outcome = Promise.promise();
+      attemptOutcome = outcome;
       long timer = deps.vertx().setTimer(Math.max(1, job.timeoutMs()), t -> {
         timedOut = true;
         interruptWorker();
@@ -246,7 +262,7 @@ final class JobRun implements JobReporter {
 
   private Future<JsonObject> invoke() {
     ReportingContext context = new ReportingContext(deps.vertx(), id, job.type(), job.tenant(), job.attempt(),
-        job.input(), lock == null ? null : lock.fencingToken(), this::isCancelled, this);
+        job.input(), fencingToken(), this::isCancelled, this);
     try {
       if (type.handler() != null) {
         Future<JsonObject> result = type.handler().handle(context);
@@ -277,7 +293,7 @@ final class JobRun implements JobReporter {
   private Future<JsonObject> invokeRemote() {
     JsonObject work = new JsonObject()
         .put("job", JobJson.toJson(snapshotJob()))
-        .put("fencingToken", lock == null ? null : lock.fencingToken());
+        .put("fencingToken", fencingToken());
     DeliveryOptions options = new DeliveryOptions().setSendTimeout(job.timeoutMs() + 1_000);
     return deps.vertx().eventBus().<JsonObject>request(Addresses.work(job.type()), work, options)
         .map(Message::body)
@@ -318,6 +334,10 @@ final class JobRun implements JobReporter {
       return Outcome.failed(e.code().code(), e.getMessage(), true);
     }
     return Outcome.failed(JobError.HANDLER_ERROR, String.valueOf(cause.getMessage()), true);
+  }
+
+  private Long fencingToken() {
+    return lock == null ? null : lock.fencingToken();
   }
 
   private void interruptWorker() {

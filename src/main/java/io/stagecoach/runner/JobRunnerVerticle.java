@@ -127,8 +127,8 @@ public final class JobRunnerVerticle extends VerticleBase {
             store.listenForWakeups(() -> context.runOnContext(v -> claim()))))
         .onSuccess(v -> {
           long pollMs = config.runner().pollInterval().toMillis();
-          // Renew leases and locks well before either runs out.
-          long renewMs = Math.max(10, Math.min(config.runner().leaseTtl().toMillis(), locks.ttl().toMillis()) / 3);
+          // Renew leases well before they run out (each held lock renews itself: HeldLock).
+          long renewMs = Math.max(10, config.runner().leaseTtl().toMillis() / 3);
           timers.add(vertx.setPeriodic(pollMs, t -> claim()));
           renewTimer = vertx.setPeriodic(renewMs, t -> renewLeases());
           timers.add(vertx.setPeriodic(renewMs, t -> reapExpiredLeases()));
@@ -446,16 +446,6 @@ public final class JobRunnerVerticle extends VerticleBase {
           }
         })
         .onFailure(e -> LOG.warn("renewing leases failed; trying again", e));
-    for (JobRun run : List.copyOf(runs.values())) {
-      if (run.lock() != null) {
-        String key = run.lockKey();
-        deps.locks().renew(key, run.lock().token(), deps.lockTtl()).onComplete(ar -> {
-          if (ar.succeeded() && !ar.result()) {
-            run.lose("lock '" + key + "' lost");
-          }
-        });
-      }
-    }
   }
 
   /** Re-queues (or fails, when out of attempts) jobs whose runner stopped renewing their lease. */

@@ -26,7 +26,7 @@ class StagecoachConfigTest {
     assertEquals(8080, config.http().port());
     assertEquals(new StoreConfig(StoreConfig.MEMORY, null, StoreConfig.DEFAULT_LOG_CAP, StoreConfig.DEFAULT_RETENTION),
         config.store());
-    assertEquals(new LockConfig(LockConfig.LOCAL, null, LockConfig.DEFAULT_TTL), config.locks());
+    assertEquals(new LockConfig(LockConfig.LOCAL, null, LockConfig.DEFAULT_TTL, LockConfig.DEFAULT_TTL), config.locks());
     assertEquals(new RunnerConfig(RunnerConfig.DEFAULT_CONCURRENCY, RunnerConfig.DEFAULT_LEASE_TTL,
         RunnerConfig.DEFAULT_POLL_INTERVAL, RunnerConfig.DEFAULT_PROGRESS_INTERVAL,
         new Backoff(RunnerConfig.DEFAULT_BACKOFF_BASE, RunnerConfig.DEFAULT_BACKOFF_MAX),
@@ -106,6 +106,7 @@ class StagecoachConfigTest {
       locks.backend           | "redis"
       locks.backend           | "etcd"
       locks.ttlMs             | 50
+      locks.pauseAfterDataLossMs | -1
       runner.concurrency      | -1
       runner.leaseTtlMs       | 99
       runner.pollIntervalMs   | "soon"

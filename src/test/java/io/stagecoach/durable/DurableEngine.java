@@ -18,7 +18,9 @@ final class DurableEngine {
   static JsonObject config(String pgUri, JsonObject overrides) {
     return TestEngine.config(new JsonObject()
             .put("store", new JsonObject().put("kind", "postgres").put("pgUri", pgUri))
-            .put("locks", new JsonObject().put("backend", "redis").put("redisUri", Services.redis()))
+            // This suite's Redis keeps its data; RedisRestartTest is where it loses it.
+            .put("locks", new JsonObject().put("backend", "redis").put("redisUri", Services.redis())
+                .put("pauseAfterDataLossMs", 0))
             .put("runner", new JsonObject().put("pollIntervalMs", 1_000).put("lockWaitRecheckMs", 1_000)))
         .mergeIn(overrides, true);
   }

@@ -1,9 +1,12 @@
 package io.stagecoach.testing;
 
+import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Assertions;
@@ -43,6 +46,25 @@ public final class Services {
     String uri = env(REDIS_URI_ENV, DEFAULT_REDIS_URI);
     require("Redis", uri, 6379, REDIS_URI_ENV, "start it (redis-server --daemonize yes)");
     return uri;
+  }
+
+  /**
+   * The {@code redis-server} program, for suites that run a Redis of their own to restart it; a
+   * missing one skips them, or fails them as a missing service does.
+   */
+  public static Path redisServer() {
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+      Path candidate = Path.of(dir, "redis-server");
+      if (Files.isExecutable(candidate)) {
+        return candidate;
+      }
+    }
+    String message = "redis-server is not on the PATH; install it (apt-get install redis-server) to run these tests.";
+    if (required()) {
+      Assertions.fail(message);
+    }
+    Assumptions.abort(message);
+    return null;
   }
 
   /** Whether {@value #REQUIRE_ENV} asks for missing services to fail the suites that need them. */

@@ -2,6 +2,7 @@ package io.stagecoach.testing;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetSocket;
@@ -10,7 +11,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A TCP proxy in front of a real server, for outage tests: {@link #cut()} drops every connection
- * and refuses new ones, as a dead database would; {@link #restore()} lets traffic through again.
+ * and refuses new ones, as a dead database would; {@link #partition()} keeps connections open but
+ * lets no byte through, as a network partition does (requests hang until their client times out);
+ * {@link #restore()} lets traffic through again.
  */
 public final class TcpProxy {
   private final Vertx vertx;
@@ -20,6 +23,7 @@ public final class TcpProxy {
   private final Set<NetSocket> sockets = ConcurrentHashMap.newKeySet();
   private NetServer server;
   private volatile boolean cut;
+  private volatile boolean partitioned;
 
   private TcpProxy(Vertx vertx, String targetHost, int targetPort) {
     this.vertx = vertx;
@@ -56,12 +60,18 @@ public final class TcpProxy {
       NetSocket outbound = ar.result();
       sockets.add(inbound);
       sockets.add(outbound);
-      inbound.handler(outbound::write);
-      outbound.handler(inbound::write);
+      inbound.handler(bytes -> forward(bytes, outbound));
+      outbound.handler(bytes -> forward(bytes, inbound));
       inbound.closeHandler(v -> close(outbound));
       outbound.closeHandler(v -> close(inbound));
       inbound.resume();
     });
+  }
+
+  private void forward(Buffer bytes, NetSocket to) {
+    if (!partitioned) {
+      to.write(bytes);
+    }
   }
 
   private void close(NetSocket socket) {
@@ -75,8 +85,14 @@ public final class TcpProxy {
     sockets.forEach(this::close);
   }
 
+  /** Lets nothing through, either way, on open or new connections, until {@link #restore()}; bytes sent meanwhile are lost. */
+  public void partition() {
+    partitioned = true;
+  }
+
   public void restore() {
     cut = false;
+    partitioned = false;
   }
 
   public Future<Void> stop() {

@@ -32,6 +32,12 @@ import org.slf4j.LoggerFactory;
  * with {@code SET NX PX} to {@code "<token> <fencing token> <holder>"}; renew and release are Lua
  * scripts that compare the token, and a per-key counter gives the fencing tokens. Releases are
  * published on a channel so every process can wake the jobs waiting for the key.
+ *
+ * <p>Redis may lose its data (a restart without persistence, a flush): the locks go, while their
+ * holders may run on for up to a TTL. A guard key records that this Redis has granted before;
+ * where it is missing, no lock is granted for {@code pauseAfterDataLoss} (Redlock's delayed
+ * restart; the holders stop within their TTL, see {@code HeldLock}), and fencing tokens are never
+ * less than the grant's time in microseconds, so they keep growing without the lost counters.
  */
 public final class RedisLockBackend implements LockBackend {
   private static final Logger LOG = LoggerFactory.getLogger(RedisLockBackend.class);
@@ -45,41 +51,55 @@ public final class RedisLockBackend implements LockBackend {
   private final String lockPrefix;
   private final String fencePrefix;
   private final String releasedChannel;
+  private final String guardKey;
+  private final String pauseAfterDataLossMs;
   private final String acquireScript = script("acquire.lua");
   private final String renewScript = script("renew.lua");
   private final String releaseScript = script("release.lua");
   private volatile boolean closed;
   private RedisConnection subscription;
 
-  private RedisLockBackend(Vertx vertx, Redis redis, Clock clock, String namespace) {
+  private RedisLockBackend(Vertx vertx, Redis redis, Clock clock, String namespace, Duration pauseAfterDataLoss) {
     this.vertx = vertx;
     this.redis = redis;
     this.clock = clock;
     this.lockPrefix = namespace + ":lock:";
     this.fencePrefix = namespace + ":fence:";
     this.releasedChannel = namespace + ":lock-released";
+    this.guardKey = namespace + ":grants-guard";
+    this.pauseAfterDataLossMs = String.valueOf(pauseAfterDataLoss.toMillis());
   }
 
-  /** A backend on {@code redisUri} (e.g. {@code redis://127.0.0.1:6379}); no connection is made until used. */
-  public static RedisLockBackend create(Vertx vertx, String redisUri, Clock clock) {
-    return create(vertx, redisUri, clock, DEFAULT_NAMESPACE);
+  /**
+   * A backend on {@code redisUri} (e.g. {@code redis://127.0.0.1:6379}) that grants nothing for
+   * {@code pauseAfterDataLoss} when Redis has lost its data (at least the longest lock TTL of any
+   * engine sharing it); no connection is made until used.
+   */
+  public static RedisLockBackend create(Vertx vertx, String redisUri, Clock clock, Duration pauseAfterDataLoss) {
+    return create(vertx, redisUri, clock, DEFAULT_NAMESPACE, pauseAfterDataLoss);
   }
 
   /** A backend whose keys and channel all start with {@code namespace}. */
-  public static RedisLockBackend create(Vertx vertx, String redisUri, Clock clock, String namespace) {
+  public static RedisLockBackend create(Vertx vertx, String redisUri, Clock clock, String namespace,
+      Duration pauseAfterDataLoss) {
     RedisOptions options = new RedisOptions().setConnectionString(redisUri)
         .setMaxPoolSize(8).setMaxPoolWaiting(1024).setMaxWaitingHandlers(1024);
     options.getNetClientOptions().setConnectTimeout(2_000);
-    return new RedisLockBackend(vertx, Redis.createClient(vertx, options), clock, namespace);
+    return new RedisLockBackend(vertx, Redis.createClient(vertx, options), clock, namespace, pauseAfterDataLoss);
   }
 
   @Override
   public Future<LockResult> acquire(String key, String holder, Duration ttl) {
     String token = UUID.randomUUID().toString();
-    return eval(acquireScript, List.of(lockPrefix + key, fencePrefix + key), token, holder, String.valueOf(ttl.toMillis()))
-        .map(r -> r.get(0).toInteger() == 1
-            ? LockResult.granted(token, r.get(1).toLong())
-            : LockResult.busy(r.get(2).toString()));
+    return eval(acquireScript, List.of(lockPrefix + key, fencePrefix + key, guardKey), token, holder,
+        String.valueOf(ttl.toMillis()), pauseAfterDataLossMs)
+        .compose(r -> switch (r.get(0).toInteger()) {
+          case 1 -> Future.succeededFuture(LockResult.granted(token, r.get(1).toLong()));
+          case 0 -> Future.succeededFuture(LockResult.busy(r.get(2).toString()));
+          default -> Future.failedFuture(new StagecoachException(ErrorCode.UNAVAILABLE, "no lock is granted for another "
+              + r.get(1).toLong() + " ms: Redis has no record of earlier grants (it is new, or restarted without its"
+              + " data), and holders from before may still be running"));
+        });
   }
 
   @Override

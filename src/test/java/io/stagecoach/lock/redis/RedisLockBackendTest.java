@@ -37,7 +37,7 @@ class RedisLockBackendTest extends LockBackendContract {
 
   @Override
   protected Future<LockBackend> newBackend(Vertx vertx, Clock clock) {
-    return Future.succeededFuture(RedisLockBackend.create(vertx, redisUri, clock, namespace));
+    return Future.succeededFuture(RedisLockBackend.create(vertx, redisUri, clock, namespace, Duration.ZERO));
   }
 
   @Override
@@ -61,7 +61,7 @@ class RedisLockBackendTest extends LockBackendContract {
   @Test
   @DisplayName("two engine processes (two backends on one Redis) exclude each other and share fencing tokens")
   void sharedBetweenProcesses(Vertx vertx, VertxTestContext test) {
-    LockBackend other = RedisLockBackend.create(vertx, redisUri, clock, namespace);
+    LockBackend other = RedisLockBackend.create(vertx, redisUri, clock, namespace, Duration.ZERO);
     locks.acquire("shared", "engine-a", Duration.ofSeconds(5))
         .compose(a -> other.acquire("shared", "engine-b", Duration.ofSeconds(5)).map(b -> List.of(a, b)))
         .compose(ab -> locks.release("shared", ab.get(0).token())
@@ -82,7 +82,7 @@ class RedisLockBackendTest extends LockBackendContract {
   @Test
   @DisplayName("a release by another process is heard over pub/sub")
   void releasesArePublished(Vertx vertx, VertxTestContext test) {
-    LockBackend other = RedisLockBackend.create(vertx, redisUri, clock, namespace);
+    LockBackend other = RedisLockBackend.create(vertx, redisUri, clock, namespace, Duration.ZERO);
     List<String> heard = new CopyOnWriteArrayList<>();
     locks.listenForReleases(heard::add)
         .compose(v -> other.acquire("k", "engine-b", Duration.ofSeconds(5)))
@@ -98,7 +98,7 @@ class RedisLockBackendTest extends LockBackendContract {
   @Test
   @DisplayName("with Redis unreachable, acquiring fails as unavailable: no lock is ever assumed")
   void unreachable(Vertx vertx, VertxTestContext test) {
-    LockBackend dead = RedisLockBackend.create(vertx, "redis://127.0.0.1:1", clock, namespace);
+    LockBackend dead = RedisLockBackend.create(vertx, "redis://127.0.0.1:1", clock, namespace, Duration.ZERO);
     dead.acquire("k", "job", Duration.ofSeconds(5))
         .eventually(dead::close)
         .onComplete(test.failing(e -> test.verify(() -> {
