@@ -93,16 +93,33 @@ public final class Job {
     }
   }
 
-  /** A runner's claim: counts the attempt and takes the lease. */
+  /**
+   * A runner's claim: takes the lease for the next attempt, which has not started yet
+   * ({@code startedAt} stays null until {@link #start}): a claim whose runner dies before the
+   * start is stored gives the job back without spending the attempt.
+   */
   public void claim(String runner, Instant now, Instant leaseUntil) {
     moveTo(JobStatus.RUNNING, now);
     attempt++;
-    startedAt = now;
+    startedAt = null;
     leaseOwner = runner;
     leaseExpiresAt = leaseUntil;
   }
 
-  /** Undoes a claim that never started the handler (the lock was busy and the job waits). */
+  /** The claimed attempt starts: from here on, an attempt that does not end counts as failed. */
+  public void start(Instant now) {
+    if (!status.isActive() || leaseOwner == null) {
+      throw new IllegalStateException("job " + id + ": an attempt starts only under a claim, not " + status.wire());
+    }
+    startedAt = now;
+  }
+
+  /** Whether the claimed attempt's start was recorded (a job that is not running has none). */
+  public boolean attemptStarted() {
+    return status.isActive() && startedAt != null;
+  }
+
+  /** Undoes a claim whose handler never started (the lock was busy, or the runner stopped first). */
   public void unclaim(Instant now, Instant retryAt) {
     moveTo(JobStatus.QUEUED, now);
     attempt--;

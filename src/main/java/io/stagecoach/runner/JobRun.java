@@ -14,6 +14,7 @@ import io.stagecoach.job.OnBusy;
 import io.stagecoach.job.Stage;
 import io.stagecoach.job.StageStatus;
 import io.stagecoach.job.StagecoachException;
+import io.stagecoach.store.AttemptStart;
 import io.stagecoach.store.JobWrite;
 import io.stagecoach.store.WriteResult;
 import io.vertx.core.AsyncResult;
@@ -218,9 +219,24 @@ final class JobRun implements JobReporter {
         stagesChanged = true;
       }
     }
-    // Recorded before the handler runs: a started event never announces an attempt that did not start.
-    Event started = deps.events().of(EventType.JOB_STARTED, snapshotJob());
-    return deps.store().announce(List.of(started)).compose(v -> {
+    // The start is recorded before the handler runs: a runner that dies before spends no attempt,
+    // and a started event never announces an attempt that did not start.
+    Instant at = deps.clock().instant();
+    Job starting = snapshotJob();
+    starting.start(at);
+    starting.touch(at);
+    Event started = deps.events().of(EventType.JOB_STARTED, starting);
+    return deps.starts().write(new AttemptStart(id, at, List.of(started))).compose(recorded -> {
+      if (!recorded) {
+        leaseLost = true; // another runner's now, or gone: nothing more is written as its owner
+        return Future.failedFuture(new LeaseLost());
+      }
+      synchronized (this) {
+        job.start(at);
+        job.touch(at);
+      }
+      lastStored.start(at);
+      lastStored.touch(at);
       if (lockLost != null) {
         log(LogLevel.WARN, null, lockLost + " before the handler started; the job waits");
         return Future.succeededFuture(Outcome.requeued());
@@ -391,7 +407,7 @@ final class JobRun implements JobReporter {
     Instant now = deps.clock().instant();
     JobWrite write = new JobWrite(id, stored -> end(stored, outcome, stages, now), pending.logs(),
         ended -> endEvents(ended, outcome, pending.stageEvents())).expecting(lastStored);
-    return deps.endWriter().write(write).recover(e -> {
+    return deps.ends().write(write).compose(JobRun::acceptedOrRefusal).recover(e -> {
       boolean unavailable = e instanceof StagecoachException se && se.code() == ErrorCode.UNAVAILABLE;
       if (!unavailable || System.currentTimeMillis() + delayMs > deadline) {
         return Future.failedFuture(e);
@@ -401,6 +417,10 @@ final class JobRun implements JobReporter {
           .onComplete(retried));
       return retried.future();
     });
+  }
+
+  private static Future<WriteResult> acceptedOrRefusal(WriteResult result) {
+    return result.refusal() == null ? Future.succeededFuture(result) : Future.failedFuture(result.refusal());
   }
 
   /** Writes {@code outcome} into the stored record, if this runner still owns it. */

@@ -56,7 +56,7 @@ public final class JobRunnerVerticle extends VerticleBase {
   private final Clock clock;
   private final String runnerId = "runner-" + UUID.randomUUID().toString().substring(0, 8);
   /** Ends waiting to be stored, at most: beyond it, slots stay taken until the store catches up. */
-  private static final int MAX_ENDING = EndWriter.MAX_BATCH;
+  private static final int MAX_ENDING = Batcher.MAX_BATCH;
 
   /** Attempts of this runner until their end is stored. */
   private final Map<String, JobRun> runs = new HashMap<>();
@@ -111,7 +111,8 @@ public final class JobRunnerVerticle extends VerticleBase {
     LockConfig locks = config.locks();
     JobEvents events = new JobEvents(bus, clock, interest, metrics);
     deps = new RunnerDeps(vertx, context, runnerId, store, events, new LockClient(bus), locks.ttl(),
-        config.runner(), clock, workers, new EndWriter(store, context), metrics);
+        config.runner(), clock, workers, new Batcher<>(context, starts -> store.startAttempts(runnerId, starts)),
+        new Batcher<>(context, store::writeAll), metrics);
     removeSlotGauges = metrics.runnerSlots(runnerId, () -> busy, config.runner().concurrency());
     JobService service = new JobService(store, types, new Submissions(types, config.jobs(), clock), events, bus, clock,
         idleRunner());

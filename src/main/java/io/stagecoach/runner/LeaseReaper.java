@@ -15,7 +15,8 @@ import java.util.List;
 
 /**
  * What happens to a job whose runner stopped renewing its lease (it died, or lost the store):
- * the attempt, counted at claim, failed; the job is queued again if attempts are left.
+ * an attempt that had started failed, and the job is queued again if attempts are left; a claim
+ * whose start was never recorded gives the job back as it was, the attempt not spent.
  */
 final class LeaseReaper {
   private LeaseReaper() {
@@ -29,6 +30,10 @@ final class LeaseReaper {
     if (job.status() == JobStatus.CANCELLING) {
       job.closeStages(StageStatus.CANCELLED, StageStatus.SKIPPED, now);
       job.moveTo(JobStatus.CANCELLED, now);
+      return true;
+    }
+    if (!job.attemptStarted()) {
+      job.unclaim(now, now);
       return true;
     }
     job.closeStages(StageStatus.FAILED, null, now);
@@ -49,7 +54,7 @@ final class LeaseReaper {
       return List.of();
     }
     EventType type = switch (job.status()) {
-      case QUEUED -> EventType.JOB_RETRYING;
+      case QUEUED -> givenBack(job) ? EventType.JOB_QUEUED : EventType.JOB_RETRYING;
       case CANCELLED -> EventType.JOB_CANCELLED;
       default -> EventType.JOB_FAILED;
     };
@@ -58,7 +63,15 @@ final class LeaseReaper {
 
   /** The log line of a reaping that changed the job. */
   static LogLine logLine(Job reaped, Instant now) {
-    return new LogLine(0, now, LogLevel.WARN, null,
-        "lease of attempt " + reaped.attempt() + " expired; job " + reaped.status().wire());
+    String what = givenBack(reaped)
+        ? "the runner that claimed attempt " + (reaped.attempt() + 1) + " stopped before it started; queued again, the"
+            + " attempt not counted"
+        : "lease of attempt " + reaped.attempt() + " expired; job " + reaped.status().wire();
+    return new LogLine(0, now, LogLevel.WARN, null, what);
+  }
+
+  /** A reaped claim whose attempt had not started: queued again with no start (a failed attempt keeps its). */
+  private static boolean givenBack(Job reaped) {
+    return reaped.status() == JobStatus.QUEUED && reaped.startedAt() == null;
   }
 }

@@ -75,9 +75,19 @@ public interface JobStore {
   /**
    * Claims up to {@code limit} queued jobs whose {@code runAt} has come, highest priority first,
    * then earliest {@code runAt}: each becomes running, its attempt counted, leased to
-   * {@code runner} until now + {@code leaseTtl}. Never returns a job another claim holds.
+   * {@code runner} until now + {@code leaseTtl}, not yet started ({@code startedAt} null; see
+   * {@link #startAttempts}). Never returns a job another claim holds.
    */
   Future<List<Job>> claimDue(String runner, int limit, Duration leaseTtl);
+
+  /**
+   * Records that claimed attempts begin: each job still leased to {@code runner} gets
+   * {@code startedAt} (its version bumped, {@code updatedAt} the start), with the subscribed ones of
+   * its start's events in the outbox, in one write. Answers, in order, whether each start was
+   * recorded; a job no longer the runner's is left as it is. A handler runs only once its start is
+   * recorded, so a runner that dies before gives its claims back without spending their attempts.
+   */
+  Future<List<Boolean>> startAttempts(String runner, List<AttemptStart> starts);
 
   /** The earliest {@code runAt} of a queued job, or null when none is queued. */
   Future<Instant> nextRunAt();

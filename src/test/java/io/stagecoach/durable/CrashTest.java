@@ -78,9 +78,9 @@ class CrashTest {
           }
           return Future.all(submitted);
         })
-        // Every job is running in the child, with a lease only the child renews.
+        // Every job's attempt has started in the child, with a lease only the child renews.
         .compose(v -> Await.until(vertx, () -> jobs.list(new JsonObject().put("status", "running")),
-            page -> page.getJsonArray("items").size() == JOBS, Duration.ofSeconds(60)))
+            page -> started(page) == JOBS, Duration.ofSeconds(60)))
         .compose(running -> {
           child.destroyForcibly(); // SIGKILL: no shutdown hook, no release, no last write
           return vertx.executeBlocking(() -> child.waitFor());
@@ -100,5 +100,69 @@ class CrashTest {
               r.get(1).encode());
           test.completeNow();
         })));
+  }
+
+  @Test
+  @DisplayName("the jobs it had claimed but not started lose no attempt: with maxAttempts 1, only the one running fails")
+  void killedWithClaimsNotStarted(Vertx vertx, VertxTestContext test) throws Exception {
+    Path conf = Files.createTempFile("stagecoach-crash", ".json");
+    Path log = Files.createTempFile("stagecoach-crash", ".log");
+    JobClient jobs = JobClient.create(vertx);
+    PgTestSchema.create(vertx)
+        .compose(s -> {
+          schema = s;
+          return DurableEngine.start(vertx, s.uri(), DurableEngine.concurrency(0), new JobTypeRegistry());
+        })
+        .compose(engine -> {
+          survivor = engine;
+          // One slot and room for the other jobs claimed ahead of it (runner.prefetch).
+          JsonObject childConfig = DurableEngine.config(schema.uri(), new JsonObject()
+              .put("runner", new JsonObject().put("concurrency", 1).put("prefetch", JOBS).put("leaseTtlMs", 1_500)));
+          try {
+            Files.writeString(conf, childConfig.encodePrettily());
+            child = ChildEngine.start(conf, log);
+          } catch (Exception e) {
+            return Future.failedFuture(e);
+          }
+          List<Future<?>> submitted = new ArrayList<>();
+          for (int i = 0; i < JOBS; i++) {
+            submitted.add(jobs.submit(new JsonObject().put("type", "demo.sleep").put("maxAttempts", 1)
+                .put("input", new JsonObject().put("ms", 30_000).put("steps", 30))));
+          }
+          return Future.all(submitted);
+        })
+        // All claimed by the child, one of them started.
+        .compose(v -> Await.until(vertx, () -> jobs.list(new JsonObject().put("status", "running")),
+            page -> page.getJsonArray("items").size() == JOBS && started(page) == 1, Duration.ofSeconds(60)))
+        .compose(running -> {
+          child.destroyForcibly();
+          return vertx.executeBlocking(() -> child.waitFor());
+        })
+        .compose(exit -> survivor.addRunner(survivor.config().runner().withConcurrency(JOBS)))
+        // The one that ran has spent its only attempt; the others start again in the survivor.
+        .compose(v -> Await.until(vertx, () -> jobs.list(new JsonObject()),
+            page -> failed(page) == 1 && started(page) == JOBS - 1, Duration.ofSeconds(60)))
+        .onComplete(test.succeeding(page -> test.verify(() -> {
+          for (Object o : page.getJsonArray("items")) {
+            JsonObject job = (JsonObject) o;
+            assertEquals(1, job.getInteger("attempt"), job.encode());
+            if ("failed".equals(job.getString("status"))) {
+              assertEquals("lease_expired", job.getJsonObject("error").getString("code"), job.encode());
+            } else {
+              assertEquals("running", job.getString("status"), "given back, then started again: " + job.encode());
+            }
+          }
+          test.completeNow();
+        })));
+  }
+
+  private static long started(JsonObject page) {
+    return page.getJsonArray("items").stream()
+        .filter(j -> "running".equals(((JsonObject) j).getString("status")) && ((JsonObject) j).getString("startedAt") != null)
+        .count();
+  }
+
+  private static long failed(JsonObject page) {
+    return page.getJsonArray("items").stream().filter(j -> "failed".equals(((JsonObject) j).getString("status"))).count();
   }
 }

@@ -1,6 +1,7 @@
 package io.stagecoach.job;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -92,7 +93,15 @@ class JobTest {
   }
 
   @Test
-  @DisplayName("a claim counts the attempt, stamps startedAt and takes the lease; unclaim undoes it")
+  @DisplayName("only a claimed job can start an attempt")
+  void startNeedsAClaim() {
+    Job job = Jobs.aQueuedJob(clock);
+    assertThrows(IllegalStateException.class, () -> job.start(clock.instant()));
+    assertFalse(job.attemptStarted());
+  }
+
+  @Test
+  @DisplayName("a claim counts the attempt and takes the lease, the start stamps startedAt; unclaim undoes it")
   void claimAndUnclaim() {
     Job job = Jobs.aQueuedJob(clock);
     Instant now = clock.instant();
@@ -100,10 +109,15 @@ class JobTest {
     job.claim("runner-1", now, now.plusSeconds(30));
     assertEquals(JobStatus.RUNNING, job.status());
     assertEquals(1, job.attempt());
-    assertEquals(now, job.startedAt());
+    assertNull(job.startedAt(), "a claim does not start the attempt");
+    assertFalse(job.attemptStarted());
     assertEquals("runner-1", job.leaseOwner());
     assertEquals(now.plusSeconds(30), job.leaseExpiresAt());
     assertTrue(job.ownedBy("runner-1"));
+
+    job.start(now.plusMillis(3));
+    assertEquals(now.plusMillis(3), job.startedAt());
+    assertTrue(job.attemptStarted());
 
     Instant later = now.plusSeconds(5);
     job.unclaim(now, later);

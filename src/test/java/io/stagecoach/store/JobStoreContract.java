@@ -738,7 +738,7 @@ public abstract class JobStoreContract {
   }
 
   @Test
-  @DisplayName("a claim makes the job running, counts the attempt, stamps startedAt and leases it to the runner")
+  @DisplayName("a claim makes the job running, counts the attempt and leases it to the runner, not yet started")
   void claimSetsLease(VertxTestContext test) {
     Job job = aQueuedJob(clock);
     Instant claimedAt = clock.instant().plusSeconds(3);
@@ -754,7 +754,7 @@ public abstract class JobStoreContract {
           Job claimed = both.get(1);
           assertEquals(JobStatus.RUNNING, claimed.status());
           assertEquals(1, claimed.attempt());
-          assertEquals(claimedAt, claimed.startedAt());
+          assertNull(claimed.startedAt(), "the attempt starts when its start is recorded");
           assertEquals("runner-1", claimed.leaseOwner());
           assertEquals(claimedAt.plus(LEASE), claimed.leaseExpiresAt());
           assertEquals(2, claimed.version(), "a claim is a visible change");
@@ -921,6 +921,38 @@ public abstract class JobStoreContract {
           assertEquals(claimed.updatedAt(), stored.updatedAt());
           test.completeNow();
         })));
+  }
+
+  @Test
+  @DisplayName("startAttempts stamps startedAt on the runner's own claims only, as a visible change, answering which")
+  void startOnlyOwnClaims(VertxTestContext test) {
+    Job mine = aQueuedJob(clock).priority(3);
+    Job theirs = aQueuedJob(clock).priority(2);
+    Job queued = aQueuedJob(clock).runAt(clock.instant().plusSeconds(300));
+    Instant at = clock.instant().plusMillis(1_234);
+
+    insert(List.of(mine, theirs, queued))
+        .compose(v -> store.claimDue("runner-1", 1, LEASE))
+        .compose(v -> store.claimDue("runner-2", 1, LEASE))
+        .compose(v -> store.startAttempts("runner-1", List.of(new AttemptStart(mine.id(), at, List.of()),
+            new AttemptStart(theirs.id(), at, List.of()), new AttemptStart(queued.id(), at, List.of()),
+            new AttemptStart(JobIds.next(), at, List.of()))))
+        .compose(recorded -> Future.all(store.get(mine.id()), store.get(theirs.id()), store.get(queued.id()))
+            .map(jobs -> {
+              test.verify(() -> {
+                assertEquals(List.of(true, false, false, false), recorded);
+                Job started = jobs.resultAt(0);
+                assertEquals(at, started.startedAt());
+                assertTrue(started.attemptStarted());
+                assertEquals(3, started.version(), "inserted, claimed, started");
+                assertEquals(at, started.updatedAt());
+                assertEquals(1, started.attempt());
+                assertNull(((Job) jobs.resultAt(1)).startedAt(), "another runner's claim is untouched");
+                assertNull(((Job) jobs.resultAt(2)).startedAt());
+              });
+              return recorded;
+            }))
+        .onComplete(test.succeedingThenComplete());
   }
 
   @Test

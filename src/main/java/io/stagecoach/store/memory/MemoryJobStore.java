@@ -7,6 +7,7 @@ import io.stagecoach.job.JobStatus;
 import io.stagecoach.job.LogLine;
 import io.stagecoach.job.StagecoachException;
 import io.stagecoach.store.Announcer;
+import io.stagecoach.store.AttemptStart;
 import io.stagecoach.store.Inserted;
 import io.stagecoach.store.JobMutation;
 import io.stagecoach.store.JobQuery;
@@ -226,6 +227,24 @@ public final class MemoryJobStore implements JobStore {
   public Future<Void> announce(List<Event> events) {
     outbox.add(events);
     return Future.succeededFuture();
+  }
+
+  @Override
+  public synchronized Future<List<Boolean>> startAttempts(String runner, List<AttemptStart> starts) {
+    List<Boolean> recorded = new ArrayList<>(starts.size());
+    List<Event> events = new ArrayList<>();
+    for (AttemptStart start : starts) {
+      Job job = jobs.get(start.jobId());
+      boolean ours = job != null && job.ownedBy(runner);
+      if (ours) {
+        job.start(start.at());
+        job.touch(start.at());
+        events.addAll(start.events());
+      }
+      recorded.add(ours);
+    }
+    outbox.add(events);
+    return Future.succeededFuture(recorded);
   }
 
   @Override

@@ -195,6 +195,13 @@ final class JobQueries {
    */
   static final String CLAIM_DUE_AFTER = "SELECT * FROM stagecoach_claim_due_after($1, $2, $3, $4, $5, $6, $7)";
 
+  /**
+   * Records the start of claimed attempts: $1 ids, $2 start times, $3 runner, $4..$8 the outbox
+   * columns of their subscribed events; answers the ids started (the function of migration
+   * {@code V017__attempts_start_after_the_claim.sql}).
+   */
+  static final String START_ATTEMPTS = "SELECT * FROM stagecoach_start_attempts($1, $2, $3, $4, $5, $6, $7, $8)";
+
   static final String NEXT_RUN_AT = """
       SELECT min(run_at) AS next_run_at FROM stagecoach_jobs WHERE status = 'queued'
       """;

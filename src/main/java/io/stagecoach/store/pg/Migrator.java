@@ -51,7 +51,8 @@ public final class Migrator {
       "V013__log_tables_without_foreign_keys.sql",
       "V014__indexes_off_the_hot_path.sql",
       "V015__log_seq_on_the_job.sql",
-      "V016__claims_plan_once.sql");
+      "V016__claims_plan_once.sql",
+      "V017__attempts_start_after_the_claim.sql");
 
   static final String RESOURCE_DIR = "db/migration/";
 

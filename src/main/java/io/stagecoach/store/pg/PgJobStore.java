@@ -11,6 +11,7 @@ import io.stagecoach.job.JobStatus;
 import io.stagecoach.job.LogLine;
 import io.stagecoach.job.StagecoachException;
 import io.stagecoach.store.Announcer;
+import io.stagecoach.store.AttemptStart;
 import io.stagecoach.store.Inserted;
 import io.stagecoach.store.JobMutation;
 import io.stagecoach.store.JobQuery;
@@ -558,6 +559,32 @@ public final class PgJobStore implements JobStore {
   public Future<Instant> nextRunAt() {
     return pool.preparedQuery(JobQueries.NEXT_RUN_AT).execute()
         .map(rows -> JobRows.instant(rows.iterator().next(), "next_run_at"))
+        .recover(PgFailures::translate);
+  }
+
+  @Override
+  public Future<List<Boolean>> startAttempts(String runner, List<AttemptStart> starts) {
+    List<UUID> ids = new ArrayList<>(starts.size());
+    List<OffsetDateTime> ats = new ArrayList<>(starts.size());
+    List<Event> events = new ArrayList<>();
+    for (AttemptStart start : starts) {
+      UUID id = uuid(start.jobId());
+      if (id != null) {
+        ids.add(id);
+        ats.add(timestamp(start.at()));
+        events.addAll(start.events());
+      }
+    }
+    Tuple params = Tuple.of(ids.toArray(UUID[]::new), ats.toArray(OffsetDateTime[]::new), runner);
+    for (Object column : OutboxRows.columns(events)) {
+      params.addValue(column);
+    }
+    return pool.preparedQuery(JobQueries.START_ATTEMPTS).execute(params)
+        .map(rows -> {
+          Set<String> started = new HashSet<>();
+          rows.forEach(row -> started.add(row.getUUID(0).toString()));
+          return starts.stream().map(start -> started.contains(start.jobId())).toList();
+        })
         .recover(PgFailures::translate);
   }
 
