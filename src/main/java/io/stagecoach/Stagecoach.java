@@ -87,7 +87,8 @@ public final class Stagecoach {
   private static Future<Stores> openStores(Vertx vertx, StagecoachConfig config, Clock clock) {
     if (!config.store().isPostgres()) {
       MemoryOutbox outbox = new MemoryOutbox();
-      return Future.succeededFuture(new Stores(new MemoryJobStore(clock, config.store().logCap(), outbox),
+      return Future.succeededFuture(new Stores(new MemoryJobStore(clock, config.store().logCap(),
+          config.store().maxFinishedJobs(), outbox),
           new MemoryWebhookStore(clock, outbox)));
     }
     String uri = config.store().pgUri();

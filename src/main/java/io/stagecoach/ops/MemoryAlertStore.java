@@ -8,9 +8,25 @@ import java.util.NavigableMap;
 import java.util.Objects;
 import java.util.TreeMap;
 
-/** Alerts in this process's heap, gone when it stops. One monitor guards everything. */
+/**
+ * Alerts in this process's heap, gone when it stops. One monitor guards everything. Besides
+ * retention by age it keeps at most {@code maxAlerts}, dropping the oldest: a job timing out
+ * raises one per job.
+ */
 public final class MemoryAlertStore implements AlertStore {
+  /** A few hundred bytes an alert; also what each raise scans for duplicates. */
+  public static final int DEFAULT_MAX_ALERTS = 10_000;
+
+  private final int maxAlerts;
   private final NavigableMap<String, Alert> alerts = new TreeMap<>();
+
+  public MemoryAlertStore() {
+    this(DEFAULT_MAX_ALERTS);
+  }
+
+  public MemoryAlertStore(int maxAlerts) {
+    this.maxAlerts = maxAlerts;
+  }
 
   @Override
   public synchronized Future<Alert> raiseUnlessRecent(Alert alert, Duration window) {
@@ -21,6 +37,7 @@ public final class MemoryAlertStore implements AlertStore {
       return Future.succeededFuture(null);
     }
     alerts.put(alert.id(), alert);
+    MemoryPages.keepNewest(alerts, maxAlerts);
     return Future.succeededFuture(alert);
   }
 

@@ -6,13 +6,29 @@ import java.time.Instant;
 import java.util.NavigableMap;
 import java.util.TreeMap;
 
-/** The audit log in this process's heap, gone when it stops. */
+/**
+ * The audit log in this process's heap, gone when it stops. Every REST submission writes an entry,
+ * so besides retention by age it keeps at most {@code maxEntries}, dropping the oldest.
+ */
 public final class MemoryAuditStore implements AuditStore {
+  /** Under 1 KB an entry (estimated, not measured), so under 100 MB. */
+  public static final int DEFAULT_MAX_ENTRIES = 100_000;
+
+  private final int maxEntries;
   private final NavigableMap<String, AuditEntry> entries = new TreeMap<>();
+
+  public MemoryAuditStore() {
+    this(DEFAULT_MAX_ENTRIES);
+  }
+
+  public MemoryAuditStore(int maxEntries) {
+    this.maxEntries = maxEntries;
+  }
 
   @Override
   public synchronized Future<Void> append(AuditEntry entry) {
     entries.put(entry.id(), entry);
+    MemoryPages.keepNewest(entries, maxEntries);
     return Future.succeededFuture();
   }
 

@@ -28,6 +28,13 @@ final class MemoryPages {
     return new Page<>(List.copyOf(page), null);
   }
 
+  /** Drops the oldest (lowest-id) items beyond {@code max}: O(log n) for each one added. */
+  static <T> void keepNewest(NavigableMap<String, T> map, int max) {
+    while (map.size() > max) {
+      map.pollFirstEntry();
+    }
+  }
+
   /** Removes up to {@code limit} items whose time is before {@code before}, oldest first; answers how many. */
   static <T> int pruneOldest(NavigableMap<String, T> map, Function<T, Instant> time, Instant before, int limit) {
     List<Map.Entry<String, T>> old = map.entrySet().stream()

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -17,14 +18,22 @@ import java.util.function.Function;
 
 /**
  * Subscriptions and deliveries in this process's heap, gone when it stops. One monitor guards
- * everything but the outbox, which has its own (the job store fills it).
+ * everything but the outbox, which has its own (the job store fills it). Besides retention by
+ * age it keeps at most {@code maxFinished} finished deliveries: each delivery that finishes beyond
+ * that drops the one that finished first, with its attempts. Pending deliveries stay.
  */
 public final class MemoryWebhookStore implements WebhookStore {
+  /** A delivery carries its event's body and attempts, 2-4 KB (estimated): some 100-200 MB at most. */
+  public static final int DEFAULT_MAX_FINISHED_DELIVERIES = 50_000;
+
   private final Clock clock;
+  private final int maxFinished;
   private final MemoryOutbox outbox;
   private final NavigableMap<String, Subscription> subscriptions = new TreeMap<>();
   private final NavigableMap<String, Delivery> deliveries = new TreeMap<>();
   private final Map<String, List<Attempt>> attempts = new HashMap<>();
+  /** Finished deliveries' ids in the order they finished, oldest first: what the cap drops. */
+  private final LinkedHashSet<String> finished = new LinkedHashSet<>();
 
   public MemoryWebhookStore(Clock clock) {
     this(clock, new MemoryOutbox());
@@ -32,8 +41,14 @@ public final class MemoryWebhookStore implements WebhookStore {
 
   /** A store that relays the events a {@code MemoryJobStore} puts in {@code outbox}. */
   public MemoryWebhookStore(Clock clock, MemoryOutbox outbox) {
+    this(clock, outbox, DEFAULT_MAX_FINISHED_DELIVERIES);
+  }
+
+  /** Such a store that keeps at most {@code maxFinished} finished deliveries. */
+  public MemoryWebhookStore(Clock clock, MemoryOutbox outbox, int maxFinished) {
     this.clock = clock;
     this.outbox = outbox;
+    this.maxFinished = maxFinished;
   }
 
   @Override
@@ -76,13 +91,8 @@ public final class MemoryWebhookStore implements WebhookStore {
   @Override
   public synchronized Future<Boolean> delete(String id) {
     boolean existed = subscriptions.remove(id) != null;
-    deliveries.values().removeIf(d -> {
-      boolean gone = d.webhookId().equals(id);
-      if (gone) {
-        attempts.remove(d.id());
-      }
-      return gone;
-    });
+    deliveries.values().stream().filter(d -> d.webhookId().equals(id)).map(Delivery::id).toList()
+        .forEach(this::forget);
     return Future.succeededFuture(existed);
   }
 
@@ -208,11 +218,14 @@ public final class MemoryWebhookStore implements WebhookStore {
         .limit(limit)
         .map(Delivery::id)
         .toList();
-    old.forEach(id -> {
-      deliveries.remove(id);
-      attempts.remove(id);
-    });
+    old.forEach(this::forget);
     return Future.succeededFuture(old.size());
+  }
+
+  private void forget(String deliveryId) {
+    deliveries.remove(deliveryId);
+    attempts.remove(deliveryId);
+    finished.remove(deliveryId);
   }
 
   @Override
@@ -230,6 +243,9 @@ public final class MemoryWebhookStore implements WebhookStore {
     Instant finishedAt = status == DeliveryStatus.PENDING ? null : clock.instant();
     deliveries.put(deliveryId, new Delivery(d.id(), d.webhookId(), d.tenant(), d.eventId(), d.eventType(), d.body(),
         status, count, status == DeliveryStatus.PENDING ? nextAttemptAt : null, d.createdAt(), finishedAt, List.of()));
+    if (status != DeliveryStatus.PENDING && finished.add(deliveryId) && finished.size() > maxFinished) {
+      forget(finished.iterator().next()); // the delivery that finished first
+    }
     return Future.succeededFuture();
   }
 }

@@ -24,7 +24,8 @@ class StagecoachConfigTest {
         config.http());
     assertEquals("127.0.0.1", config.http().host());
     assertEquals(8080, config.http().port());
-    assertEquals(new StoreConfig(StoreConfig.MEMORY, null, StoreConfig.DEFAULT_LOG_CAP, StoreConfig.DEFAULT_RETENTION),
+    assertEquals(new StoreConfig(StoreConfig.MEMORY, null, StoreConfig.DEFAULT_LOG_CAP, StoreConfig.DEFAULT_RETENTION,
+        StoreConfig.DEFAULT_MAX_FINISHED_JOBS),
         config.store());
     assertEquals(new LockConfig(LockConfig.LOCAL, null, LockConfig.DEFAULT_TTL, LockConfig.DEFAULT_TTL), config.locks());
     assertEquals(new RunnerConfig(RunnerConfig.DEFAULT_CONCURRENCY, RunnerConfig.DEFAULT_LEASE_TTL,
@@ -103,6 +104,7 @@ class StagecoachConfigTest {
       store.kind              | "postgres"
       store.kind              | "mysql"
       store.retentionMs       | 5
+      store.maxFinishedJobs   | 0
       locks.backend           | "redis"
       locks.backend           | "etcd"
       locks.ttlMs             | 50

@@ -1131,6 +1131,20 @@ public abstract class JobStoreContract {
   }
 
   @Test
+  @DisplayName("appendLogs to a job that does not exist fails with not_found and keeps nothing")
+  void appendingToAJobThatDoesNotExistIsNotFound(VertxTestContext test) {
+    String nobody = JobIds.next();
+    store.appendLogs(nobody, List.of(aLogLine(clock, "to nobody")))
+        .onComplete(test.failing(e -> test.verify(() -> {
+          assertEquals(ErrorCode.NOT_FOUND, ((StagecoachException) e).code());
+          store.logs(nobody, 0, 10).onComplete(test.succeeding(page -> test.verify(() -> {
+            assertTrue(page.items().isEmpty());
+            test.completeNow();
+          })));
+        })));
+  }
+
+  @Test
   @DisplayName("pruneFinished deletes finished jobs older than the cut-off, oldest first, with their logs; nothing else")
   void pruneFinished(VertxTestContext test) {
     Job stillQueued = aQueuedJob(clock); // created first: pruning passes over it

@@ -1,6 +1,7 @@
 package io.stagecoach.store.memory;
 
 import io.stagecoach.bus.Event;
+import io.stagecoach.config.StoreConfig;
 import io.stagecoach.job.ErrorCode;
 import io.stagecoach.job.Job;
 import io.stagecoach.job.JobStatus;
@@ -27,6 +28,8 @@ import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -38,6 +41,8 @@ import java.util.TreeSet;
 /**
  * The embedded store: everything in this process's heap, gone when it stops. One monitor guards
  * all state; every operation is short and never waits, so callers on event loops are safe.
+ * Besides retention by age, it keeps at most {@code maxFinished} finished jobs: each job that
+ * finishes beyond that evicts the one that finished first, with its logs. Unfinished jobs stay.
  */
 public final class MemoryJobStore implements JobStore {
 
@@ -62,6 +67,7 @@ public final class MemoryJobStore implements JobStore {
 
   private final Clock clock;
   private final int logCap;
+  private final int maxFinished;
   private final NavigableMap<String, Job> jobs = new TreeMap<>();
   private final Map<String, String> idempotencyKeys = new HashMap<>();
   private final Map<String, Slot> slots = new HashMap<>();
@@ -70,17 +76,26 @@ public final class MemoryJobStore implements JobStore {
   private final TreeSet<Slot> ready = new TreeSet<>(BY_PRIORITY);
   private final Set<String> active = new HashSet<>();
   private final Map<String, Logs> logs = new HashMap<>();
+  /** Finished jobs' ids in the order they finished, oldest first: what eviction and pruning walk. */
+  private final LinkedHashSet<String> finished = new LinkedHashSet<>();
 
   private final MemoryOutbox outbox;
 
   public MemoryJobStore(Clock clock, int logCap) {
-    this(clock, logCap, new MemoryOutbox());
+    this(clock, logCap, StoreConfig.DEFAULT_MAX_FINISHED_JOBS, new MemoryOutbox());
   }
 
-  /** A store whose subscribed events go to {@code outbox}, which the webhook store empties. */
-  public MemoryJobStore(Clock clock, int logCap, MemoryOutbox outbox) {
+  /**
+   * A store that keeps at most {@code maxFinished} finished jobs, whose subscribed events go to
+   * {@code outbox}, which the webhook store empties.
+   */
+  public MemoryJobStore(Clock clock, int logCap, int maxFinished, MemoryOutbox outbox) {
+    if (maxFinished < 1) {
+      throw new IllegalArgumentException("maxFinished must be at least 1, not " + maxFinished);
+    }
     this.clock = clock;
     this.logCap = logCap;
+    this.maxFinished = maxFinished;
     this.outbox = outbox;
   }
 
@@ -195,7 +210,9 @@ public final class MemoryJobStore implements JobStore {
     List<WriteResult> results = new ArrayList<>(writes.size());
     for (JobWrite write : writes) {
       results.add(apply(write));
-      appendLogs(write.id(), write.logs());
+      if (jobs.containsKey(write.id())) {
+        append(write.id(), write.logs());
+      }
     }
     return Future.succeededFuture(results);
   }
@@ -305,6 +322,15 @@ public final class MemoryJobStore implements JobStore {
 
   @Override
   public synchronized Future<Void> appendLogs(String jobId, List<LogLine> lines) {
+    if (!jobs.containsKey(jobId)) {
+      // As in PostgreSQL: no logs without their job, so that none outlive an evicted or pruned one.
+      return Future.failedFuture(StagecoachException.notFound("job " + jobId));
+    }
+    append(jobId, lines);
+    return Future.succeededFuture();
+  }
+
+  private void append(String jobId, List<LogLine> lines) {
     Logs jobLogs = logs.computeIfAbsent(jobId, id -> new Logs());
     for (LogLine line : lines) {
       jobLogs.lines.addLast(line.withSeq(jobLogs.nextSeq++));
@@ -313,7 +339,6 @@ public final class MemoryJobStore implements JobStore {
         jobLogs.dropped++;
       }
     }
-    return Future.succeededFuture();
   }
 
   @Override
@@ -347,22 +372,35 @@ public final class MemoryJobStore implements JobStore {
 
   @Override
   public synchronized Future<Integer> pruneFinished(Instant finishedBefore, int limit) {
-    List<Job> old = new ArrayList<>();
-    for (Job job : jobs.values()) {
-      if (job.status().isTerminal() && job.finishedAt().isBefore(finishedBefore)) {
-        old.add(job);
+    // Oldest first in the order the ends were written, stopping at the first too recent: an end
+    // written after a later one (batched a moment apart) waits for the next pass.
+    int pruned = 0;
+    for (Iterator<String> oldest = finished.iterator(); pruned < limit && oldest.hasNext(); pruned++) {
+      Job job = jobs.get(oldest.next());
+      if (!job.finishedAt().isBefore(finishedBefore)) {
+        break;
       }
+      oldest.remove();
+      forget(job);
     }
-    old.sort(Comparator.comparing(Job::finishedAt));
-    List<Job> pruned = old.subList(0, Math.min(limit, old.size()));
-    for (Job job : pruned) {
-      jobs.remove(job.id());
-      logs.remove(job.id());
-      if (job.idempotencyKey() != null) {
-        idempotencyKeys.remove(idempotencyIndex(job));
-      }
+    return Future.succeededFuture(pruned);
+  }
+
+  /** Removes a finished job, its logs and its idempotency key; the caller takes it out of {@link #finished}. */
+  private void forget(Job job) {
+    jobs.remove(job.id());
+    logs.remove(job.id());
+    if (job.idempotencyKey() != null) {
+      idempotencyKeys.remove(idempotencyIndex(job), job.id());
     }
-    return Future.succeededFuture(pruned.size());
+  }
+
+  /** What the store holds, for tests that nothing outlives an evicted job. */
+  record Held(int jobs, int finished, int logs, int idempotencyKeys) {
+  }
+
+  synchronized Held held() {
+    return new Held(jobs.size(), finished.size(), logs.size(), idempotencyKeys.size());
   }
 
   @Override
@@ -385,5 +423,18 @@ public final class MemoryJobStore implements JobStore {
     } else if (job.status().isActive()) {
       active.add(job.id());
     }
+    if (!job.status().isTerminal()) {
+      finished.remove(job.id()); // a retried job: unfinished again, so not evictable
+    } else if (finished.add(job.id()) && finished.size() > maxFinished) {
+      evictOldestFinished();
+    }
+  }
+
+  /** The job that finished first goes; one finish evicts at most one job, so this is O(1) per finish. */
+  private void evictOldestFinished() {
+    Iterator<String> oldest = finished.iterator();
+    Job job = jobs.get(oldest.next());
+    oldest.remove();
+    forget(job);
   }
 }

@@ -189,16 +189,6 @@ class PgJobStoreTest extends JobStoreContract {
         })));
   }
 
-  /** Without a foreign key, appendLogs itself finds that the job does not exist. */
-  @Test
-  void appendingToAJobThatDoesNotExistIsNotFound(VertxTestContext test) {
-    store.appendLogs(io.stagecoach.job.JobIds.next(), List.of(aLogLine(clock, "to nobody")))
-        .onComplete(test.failing(e -> test.verify(() -> {
-          assertEquals(io.stagecoach.job.ErrorCode.NOT_FOUND, ((io.stagecoach.job.StagecoachException) e).code());
-          test.completeNow();
-        })));
-  }
-
   /**
    * V016: the claim after a position keeps the plans its connection made on the first call. Made on
    * an empty table, they must still read the job table by index once it is full: a generic plan made
