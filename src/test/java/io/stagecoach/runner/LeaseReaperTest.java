@@ -10,6 +10,7 @@ import io.stagecoach.job.JobIds;
 import io.stagecoach.lock.LocalLockBackend;
 import io.stagecoach.lock.LockManagerVerticle;
 import io.stagecoach.runner.demo.DemoJobTypes;
+import io.stagecoach.store.AttemptStart;
 import io.stagecoach.store.memory.MemoryJobStore;
 import io.stagecoach.testing.Await;
 import io.stagecoach.testing.TestEngine;
@@ -20,7 +21,9 @@ import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -45,13 +48,20 @@ class LeaseReaperTest {
         .input(new JsonObject()).maxAttempts(maxAttempts).timeoutMs(10_000).labels(Map.of()).fingerprint("f");
   }
 
+  /** A runner that claims the job, records the attempt's start and dies: nobody renews this lease. */
+  private Future<Void> startedByADeadRunner(Job job, Duration lease) {
+    return store.insert(job)
+        .compose(v -> store.claimDue("dead-runner", 1, lease))
+        .compose(claimed -> store.startAttempts("dead-runner",
+            List.of(new AttemptStart(job.id(), clock.instant(), List.of()))))
+        .mapEmpty();
+  }
+
   @Test
   @DisplayName("a job whose runner died is queued again once its lease expires, and runs — its attempt counted")
   void requeuesAfterExpiry(Vertx vertx, VertxTestContext test) {
     Job job = noop(3);
-    store.insert(job)
-        // A runner that claims the job and dies at once: nobody renews this lease.
-        .compose(v -> store.claimDue("dead-runner", 1, Duration.ofMillis(200)))
+    startedByADeadRunner(job, Duration.ofMillis(200))
         .compose(claimed -> deployRunner(vertx))
         .compose(v -> Await.until(vertx, () -> store.get(job.id()), j -> j.status().isTerminal()))
         .compose(done -> store.logs(job.id(), 0, 100).map(logs -> Map.entry(done, logs)))
@@ -69,13 +79,36 @@ class LeaseReaperTest {
   @DisplayName("a job whose lease expires on its last attempt fails with lease_expired")
   void failsWhenOutOfAttempts(Vertx vertx, VertxTestContext test) {
     Job job = noop(1);
-    store.insert(job)
-        .compose(v -> store.claimDue("dead-runner", 1, Duration.ofMillis(100)))
+    startedByADeadRunner(job, Duration.ofMillis(100))
         .compose(claimed -> deployRunner(vertx))
         .compose(v -> Await.until(vertx, () -> store.get(job.id()), j -> j.status().isTerminal()))
         .onComplete(test.succeeding(done -> test.verify(() -> {
           assertEquals("failed", done.status().wire());
           assertEquals("lease_expired", done.error().code());
+          test.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName("a job claimed by a runner that died before starting it runs, its one attempt not spent by the claim")
+  void givesBackClaimsNotStarted(Vertx vertx, VertxTestContext test) {
+    Job job = noop(1);
+    List<JsonObject> events = new CopyOnWriteArrayList<>();
+    vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS, m -> events.add(m.body())).completion()
+        .compose(v -> store.insert(job))
+        .compose(v -> store.claimDue("dead-runner", 1, Duration.ofMillis(100)))
+        .compose(claimed -> deployRunner(vertx))
+        .compose(v -> Await.until(vertx, () -> store.get(job.id()), j -> j.status().isTerminal()))
+        .compose(done -> store.logs(job.id(), 0, 100).map(logs -> Map.entry(done, logs)))
+        .onComplete(test.succeeding(r -> test.verify(() -> {
+          Job done = r.getKey();
+          assertEquals("succeeded", done.status().wire(), "maxAttempts 1, and it ran: " + r.getValue().items());
+          assertEquals(1, done.attempt());
+          assertTrue(r.getValue().items().stream().anyMatch(l -> l.message().contains("stopped before it started")),
+              "the give-back is logged on the job: " + r.getValue().items());
+          assertEquals(List.of("job.queued", "job.started", "job.succeeded"),
+              events.stream().filter(e -> job.id().equals(e.getJsonObject("data").getString("id")))
+                  .map(e -> e.getString("type")).toList());
           test.completeNow();
         })));
   }
