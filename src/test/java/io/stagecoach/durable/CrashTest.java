@@ -42,29 +42,37 @@ class CrashTest {
         .onComplete(test.succeedingThenComplete());
   }
 
-  @Test
-  @DisplayName("its running jobs are finished by another process once their leases expire: none lost, attempts counted")
-  void killedRunner(Vertx vertx, VertxTestContext test) throws Exception {
-    Path conf = Files.createTempFile("stagecoach-crash", ".json");
-    Path log = Files.createTempFile("stagecoach-crash", ".log");
-    JobClient jobs = JobClient.create(vertx);
-    List<String> ids = new ArrayList<>();
-    PgTestSchema.create(vertx)
+  /**
+   * A survivor in this process that serves the API but runs nothing until the other is dead, and
+   * the engine to kill in a child process with {@code runner} settings.
+   */
+  private Future<Void> startEngines(Vertx vertx, JsonObject runner) {
+    return PgTestSchema.create(vertx)
         .compose(s -> {
           schema = s;
-          // This process serves the API but runs nothing until the other one is dead.
           return DurableEngine.start(vertx, s.uri(), DurableEngine.concurrency(0), new JobTypeRegistry());
         })
         .compose(engine -> {
           survivor = engine;
-          JsonObject childConfig = DurableEngine.config(schema.uri(), new JsonObject()
-              .put("runner", new JsonObject().put("concurrency", JOBS).put("leaseTtlMs", 1_500)));
+          JsonObject childConfig = DurableEngine.config(schema.uri(), new JsonObject().put("runner", runner));
           try {
+            Path conf = Files.createTempFile("stagecoach-crash", ".json");
             Files.writeString(conf, childConfig.encodePrettily());
-            child = ChildEngine.start(conf, log);
+            child = ChildEngine.start(conf, Files.createTempFile("stagecoach-crash", ".log"));
+            return Future.succeededFuture();
           } catch (Exception e) {
             return Future.failedFuture(e);
           }
+        });
+  }
+
+  @Test
+  @DisplayName("its running jobs are finished by another process once their leases expire: none lost, attempts counted")
+  void killedRunner(Vertx vertx, VertxTestContext test) {
+    JobClient jobs = JobClient.create(vertx);
+    List<String> ids = new ArrayList<>();
+    startEngines(vertx, new JsonObject().put("concurrency", JOBS).put("leaseTtlMs", 1_500))
+        .compose(started -> {
           List<Future<Void>> submitted = new ArrayList<>();
           for (int i = 0; i < JOBS; i++) {
             submitted.add(jobs.submit(new JsonObject().put("type", "demo.sleep")
@@ -104,26 +112,11 @@ class CrashTest {
 
   @Test
   @DisplayName("the jobs it had claimed but not started lose no attempt: with maxAttempts 1, only the one running fails")
-  void killedWithClaimsNotStarted(Vertx vertx, VertxTestContext test) throws Exception {
-    Path conf = Files.createTempFile("stagecoach-crash", ".json");
-    Path log = Files.createTempFile("stagecoach-crash", ".log");
+  void killedWithClaimsNotStarted(Vertx vertx, VertxTestContext test) {
     JobClient jobs = JobClient.create(vertx);
-    PgTestSchema.create(vertx)
-        .compose(s -> {
-          schema = s;
-          return DurableEngine.start(vertx, s.uri(), DurableEngine.concurrency(0), new JobTypeRegistry());
-        })
-        .compose(engine -> {
-          survivor = engine;
-          // One slot and room for the other jobs claimed ahead of it (runner.prefetch).
-          JsonObject childConfig = DurableEngine.config(schema.uri(), new JsonObject()
-              .put("runner", new JsonObject().put("concurrency", 1).put("prefetch", JOBS).put("leaseTtlMs", 1_500)));
-          try {
-            Files.writeString(conf, childConfig.encodePrettily());
-            child = ChildEngine.start(conf, log);
-          } catch (Exception e) {
-            return Future.failedFuture(e);
-          }
+    // One slot, and room for the other jobs claimed ahead of it (runner.prefetch).
+    startEngines(vertx, new JsonObject().put("concurrency", 1).put("prefetch", JOBS).put("leaseTtlMs", 1_500))
+        .compose(started -> {
           List<Future<?>> submitted = new ArrayList<>();
           for (int i = 0; i < JOBS; i++) {
             submitted.add(jobs.submit(new JsonObject().put("type", "demo.sleep").put("maxAttempts", 1)
