@@ -178,11 +178,7 @@ final class JobRoutes {
   }
 
   void list(RoutingContext ctx) {
-    String tenant = ctx.queryParams().get(TENANT);
-    if (tenant != null && !Access.caller(ctx).isOperator()) {
-      throw new StagecoachException(ErrorCode.FORBIDDEN, "tenant: only an operator may name a tenant",
-          new JsonObject().put("field", TENANT));
-    }
+    String tenant = TenantScope.named(ctx);
     List<String> labelFilters = ctx.queryParams().getAll("label");
     if (labelFilters.size() > MAX_LABEL_FILTERS) {
       throw StagecoachException.invalidInput("label", "at most " + MAX_LABEL_FILTERS + " label filters");
