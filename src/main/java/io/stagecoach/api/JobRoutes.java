@@ -253,7 +253,7 @@ final class JobRoutes {
 
   /** The request body as a JSON object within {@link JsonLimits}. */
   private static JsonObject bodyObject(RoutingContext ctx) {
-    return JsonLimits.parseObject(ctx.body().asString());
+    return JsonLimits.parseObject(ctx.body().buffer());
   }
 
   /** The {@code :id} path parameter, which must be a job id (a lower-case UUID). */

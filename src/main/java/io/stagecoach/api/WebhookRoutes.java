@@ -26,7 +26,7 @@ final class WebhookRoutes {
   }
 
   void create(RoutingContext ctx) {
-    JsonObject body = JsonLimits.parseObject(ctx.body().asString());
+    JsonObject body = JsonLimits.parseObject(ctx.body().buffer());
     Caller caller = Access.caller(ctx);
     if (body.containsKey(TENANT) && !caller.isOperator()) {
       throw new StagecoachException(ErrorCode.FORBIDDEN, "tenant: only an operator may name a tenant; "
