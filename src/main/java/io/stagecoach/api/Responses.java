@@ -27,6 +27,11 @@ final class Responses {
   }
 
   static void error(RoutingContext ctx, Throwable failure) {
+    if (ctx.response().closed()) {
+      // The client went, or HttpEdge closed it (a broken or stalled request): nobody is left to answer.
+      LOG.debug("{} {} ended with the connection: {}", ctx.request().method(), ctx.request().path(), failure.toString());
+      return;
+    }
     StagecoachException error = failure instanceof StagecoachException e ? e : BusErrors.toStagecoach(failure);
     if (error.code() == ErrorCode.INTERNAL) {
       LOG.error("{} {} failed", ctx.request().method(), ctx.request().path(), failure);
