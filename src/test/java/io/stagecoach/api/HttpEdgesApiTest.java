@@ -8,10 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import io.stagecoach.runner.JobTypeRegistry;
+import io.stagecoach.testing.LogCapture;
 import io.stagecoach.testing.TestEngine;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -32,7 +31,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.slf4j.LoggerFactory;
 
 /**
  * HTTP itself, as raw bytes on a socket: ambiguous or broken framing is a {@code 400} (an
@@ -51,18 +49,16 @@ class HttpEdgesApiTest {
   private TestEngine engine;
   private Rest rest;
   private NetClient tcp;
-  private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
-  private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+  private LogCapture logs;
 
   @BeforeEach
   void attachLog() {
-    logs.start();
-    root.addAppender(logs);
+    logs = LogCapture.start();
   }
 
   @AfterEach
   void stop(VertxTestContext test) {
-    root.detachAppender(logs);
+    logs.stop();
     (tcp == null ? Future.<Void>succeededFuture() : tcp.close())
         .compose(v -> engine == null ? Future.<Void>succeededFuture() : engine.stop())
         .onComplete(test.succeedingThenComplete());
@@ -150,7 +146,7 @@ class HttpEdgesApiTest {
         .compose(e -> rest.refused(() -> send(framing.bytes(this))))
         .onComplete(test.succeeding(wire -> test.verify(() -> {
           assertAnswer(wire, status, code);
-          for (ILoggingEvent event : logs.list) {
+          for (ILoggingEvent event : logs.events()) {
             assertNull(event.getThrowableProxy(), () -> "a stack trace in the log: " + event.getFormattedMessage());
             assertFalse(event.getLevel().isGreaterOrEqual(Level.ERROR), () -> "an error logged: " + event);
           }
@@ -186,12 +182,22 @@ class HttpEdgesApiTest {
   }
 
   @Test
-  @DisplayName("a kept-alive connection with no request after its answer is closed after the idle timeout")
-  void idleBetweenRequests(Vertx vertx, VertxTestContext test) {
+  @DisplayName("a long poll outlasting the idle timeout still gets its answer (the API owed it); then the idle connection is closed")
+  void longPollsAreNotIdle(Vertx vertx, VertxTestContext test) {
+    long waitMs = 3 * SHORT_MS;
+    long[] polled = new long[1];
     start(vertx, SHORT_MS, LONG_MS)
-        .compose(e -> send(head("GET", "HTTP/1.1")))
+        .compose(e -> rest.submit(new JsonObject().put("type", "demo.noop").put("delayMs", LONG_MS)))
+        .compose(job -> {
+          polled[0] = System.nanoTime();
+          String poll = head("GET", "HTTP/1.1", "If-None-Match: \"" + job.getLong("version") + "\"")
+              .replace(JOBS + " ", JOBS + "/" + job.getString("id") + "?waitMs=" + waitMs + " ");
+          return send(poll);
+        })
         .onComplete(test.succeeding(wire -> test.verify(() -> {
-          assertTrue(wire.startsWith("HTTP/1.1 200 "), wire);
+          assertTrue(wire.startsWith("HTTP/1.1 304 "), wire);
+          long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - polled[0]);
+          assertTrue(elapsedMs >= waitMs + SHORT_MS, "answered after the wait, closed an idle timeout later: " + elapsedMs);
           test.completeNow();
         })));
   }

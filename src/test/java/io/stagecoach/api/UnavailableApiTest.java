@@ -7,10 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import io.stagecoach.runner.JobTypeRegistry;
+import io.stagecoach.testing.LogCapture;
 import io.stagecoach.testing.PgTestSchema;
 import io.stagecoach.testing.Services;
 import io.stagecoach.testing.TcpProxy;
@@ -22,14 +21,12 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
-import java.net.URI;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.slf4j.LoggerFactory;
 
 /**
  * An engine whose PostgreSQL and Redis went away (their proxies stopped, so connections are
@@ -45,21 +42,18 @@ class UnavailableApiTest {
   private TcpProxy redis;
   private TestEngine engine;
   private Rest rest;
-  private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
-  private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+  private LogCapture logs;
 
   @BeforeEach
   void start(Vertx vertx, VertxTestContext test) {
-    URI redisUri = URI.create(Services.redis());
     PgTestSchema.create(vertx)
         .compose(s -> {
           schema = s;
-          URI pgUri = URI.create(s.uri().replace("postgresql://", "http://"));
-          return TcpProxy.start(vertx, pgUri.getHost(), pgUri.getPort());
+          return TcpProxy.inFrontOf(vertx, s.uri());
         })
         .compose(p -> {
           pg = p;
-          return TcpProxy.start(vertx, redisUri.getHost(), redisUri.getPort());
+          return TcpProxy.inFrontOf(vertx, Services.redis());
         })
         .compose(r -> {
           redis = r;
@@ -71,15 +65,14 @@ class UnavailableApiTest {
         .onComplete(test.succeeding(e -> {
           engine = e;
           rest = new Rest(e);
-          logs.start();
-          root.addAppender(logs);
+          logs = LogCapture.start();
           test.completeNow();
         }));
   }
 
   @AfterEach
   void stop(Vertx vertx, VertxTestContext test) {
-    root.detachAppender(logs);
+    logs.stop();
     (engine == null ? Future.<Void>succeededFuture() : engine.stop())
         .eventually(() -> pg == null ? Future.succeededFuture() : pg.stop())
         .eventually(() -> redis == null ? Future.succeededFuture() : redis.stop())
@@ -108,11 +101,11 @@ class UnavailableApiTest {
         .onComplete(test.succeeding(answers -> test.verify(() -> {
           assertPlain503(answers.resultAt(0), "the store is unavailable", port, 5432);
           assertPlain503(answers.resultAt(1), "the store is unavailable", port, 5432);
-          List<ILoggingEvent> causes = logs.list.stream()
+          List<ILoggingEvent> causes = logs.events().stream()
               .filter(e -> e.getLoggerName().startsWith("io.stagecoach") && e.getLevel() == Level.WARN
                   && e.getFormattedMessage().contains(":" + port))
               .toList();
-          assertEquals(2, causes.size(), () -> "one line per refused call, naming the cause: " + logs.list);
+          assertEquals(2, causes.size(), () -> "one line per refused call, naming the cause: " + logs.events());
           causes.forEach(e -> assertEquals(null, e.getThrowableProxy(), "no stack trace: " + e.getFormattedMessage()));
           test.completeNow();
         })));
