@@ -23,7 +23,7 @@ final class AlertRoutes {
 
   void list(RoutingContext ctx) {
     int limit = (int) Query.whole(ctx, "limit", 50, 1, 500);
-    alerts.list(OpsScope.of(ctx), OpsScope.cursor(ctx), limit)
+    alerts.list(TenantScope.ofList(ctx), TenantScope.cursor(ctx), limit)
         .onSuccess(page -> Responses.json(ctx, 200, page))
         .onFailure(ctx::fail);
   }
@@ -34,7 +34,7 @@ final class AlertRoutes {
       throw StagecoachException.invalidInput("id", "must be an alert id (a UUID)");
     }
     Caller caller = Access.caller(ctx);
-    audit.after(ctx, "alert.ack", alerts.acknowledge(OpsScope.of(ctx), id, caller.subject()),
+    audit.after(ctx, "alert.ack", alerts.acknowledge(TenantScope.of(ctx), id, caller.subject()),
             alert -> new Audit.Change(alert.getString("tenant"), id, null, new JsonObject()
                 .put("acknowledgedBy", alert.getString("acknowledgedBy"))
                 .put("acknowledgedAt", alert.getString("acknowledgedAt"))))

@@ -30,6 +30,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
@@ -94,7 +95,11 @@ public final class ApiVerticle extends VerticleBase {
               new WebhookRoutes(WebhookClient.create(vertx), audit), new AlertRoutes(new AlertClient(vertx), audit),
               new AuditRoutes(new AuditClient(vertx)), new LockRoutes(vertx, audit),
               new MetricsRoutes(JobClient.create(vertx), metrics)));
-          return vertx.createHttpServer()
+          // HTTP/1.x only: without h2c (an upgrade a proxy may pass on unread) each connection is set up
+          // before its first byte is read, so HttpEdge sees every byte.
+          HttpServerOptions options = new HttpServerOptions().setHttp2ClearTextEnabled(false);
+          return vertx.createHttpServer(options)
+              .connectionHandler(connection -> HttpEdge.install(connection, options, config))
               .requestHandler(request -> {
                 SecurityHeaders.apply(request.response().headers());
                 router.handle(request);
@@ -237,11 +242,15 @@ public final class ApiVerticle extends VerticleBase {
     };
   }
 
-  /** A request Netty could not decode (a line or headers too long, bad HTTP): a JSON error, then the connection closes. */
+  /**
+   * A request Netty could not decode (a line or headers too long, bad HTTP) or {@link HttpEdge}
+   * refused (ambiguous framing, an unsupported version): a JSON error, then the connection closes.
+   */
   private static void invalidRequest(HttpServerRequest request) {
     Throwable cause = request.decoderResult().cause();
-    int status = cause instanceof TooLongHttpLineException ? 414 : cause instanceof TooLongHttpHeaderException ? 431 : 400;
-    String message = switch (status) {
+    int status = cause instanceof HttpEdge.Refusal refusal ? refusal.status()
+        : cause instanceof TooLongHttpLineException ? 414 : cause instanceof TooLongHttpHeaderException ? 431 : 400;
+    String message = cause instanceof HttpEdge.Refusal ? cause.getMessage() : switch (status) {
       case 414 -> "the request line is too long";
       case 431 -> "the request headers are too large";
       default -> "the request is not valid HTTP";

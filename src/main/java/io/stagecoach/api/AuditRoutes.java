@@ -13,7 +13,7 @@ final class AuditRoutes {
 
   void list(RoutingContext ctx) {
     int limit = (int) Query.whole(ctx, "limit", 50, 1, 500);
-    audit.list(OpsScope.of(ctx), OpsScope.cursor(ctx), limit)
+    audit.list(TenantScope.ofList(ctx), TenantScope.cursor(ctx), limit)
         .onSuccess(page -> Responses.json(ctx, 200, page))
         .onFailure(ctx::fail);
   }

@@ -178,11 +178,7 @@ final class JobRoutes {
   }
 
   void list(RoutingContext ctx) {
-    String tenant = ctx.queryParams().get(TENANT);
-    if (tenant != null && !Access.caller(ctx).isOperator()) {
-      throw new StagecoachException(ErrorCode.FORBIDDEN, "tenant: only an operator may name a tenant",
-          new JsonObject().put("field", TENANT));
-    }
+    String tenant = TenantScope.named(ctx);
     List<String> labelFilters = ctx.queryParams().getAll("label");
     if (labelFilters.size() > MAX_LABEL_FILTERS) {
       throw StagecoachException.invalidInput("label", "at most " + MAX_LABEL_FILTERS + " label filters");
@@ -257,7 +253,7 @@ final class JobRoutes {
 
   /** The request body as a JSON object within {@link JsonLimits}. */
   private static JsonObject bodyObject(RoutingContext ctx) {
-    return JsonLimits.parseObject(ctx.body().asString());
+    return JsonLimits.parseObject(ctx.body().buffer());
   }
 
   /** The {@code :id} path parameter, which must be a job id (a lower-case UUID). */

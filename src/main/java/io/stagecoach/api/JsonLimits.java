@@ -1,18 +1,31 @@
 package io.stagecoach.api;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import io.stagecoach.job.ErrorCode;
 import io.stagecoach.job.NulCharacters;
 import io.stagecoach.job.StagecoachException;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.json.jackson.JacksonCodec;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
- * Parses a request body strictly (no comments) and with limits beyond its size: nesting depth
- * (checked on the text, before the parser recurses), the length of every string and field name,
- * and no NUL character in any (see {@link NulCharacters}).
+ * Parses a request body strictly, so that what is stored is what was sent and no two readers of
+ * the body can disagree on it: UTF-8 only (no replacement characters), no duplicate field names,
+ * no lone surrogates, no comments; and with limits beyond its size: nesting depth (enforced by the
+ * parser as it reads, before it recurses), the length of every string and field name, and no NUL
+ * character in any (see {@link NulCharacters}).
  */
 final class JsonLimits {
   /** Deepest nesting of objects and arrays in a body. */
@@ -22,20 +35,33 @@ final class JsonLimits {
   /** Longest field name anywhere in a body, in characters. */
   static final int MAX_NAME_LENGTH = 256;
 
+  /** Jackson's defaults are strict (no comments, NaN or single quotes); duplicates are not refused unless asked. */
+  private static final JsonFactory STRICT = JsonFactory.builder()
+      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+      .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
+      .build();
+
   private JsonLimits() {
   }
 
   /** The body as a JSON object: {@code invalid_json} if it does not parse, {@code invalid_input} if it breaks a limit or is not an object. */
-  static JsonObject parseObject(String text) {
+  static JsonObject parseObject(Buffer body) {
+    String text = body == null ? null : utf8(body);
     if (text == null || text.isBlank()) {
       throw StagecoachException.invalidInput("the request body must be a JSON object");
     }
-    checkDepth(text);
     Object parsed;
-    try {
-      parsed = Json.decodeValue(text);
+    try (JsonParser parser = STRICT.createParser(text)) {
+      parsed = JacksonCodec.fromParser(parser, Object.class);
     } catch (DecodeException e) {
-      throw new StagecoachException(ErrorCode.INVALID_JSON, "the request body is not valid JSON");
+      if (e.getCause() instanceof StreamConstraintsException) {
+        throw new StagecoachException(ErrorCode.INVALID_INPUT, "the request body is nested deeper than "
+            + MAX_DEPTH + " levels", new JsonObject().put("maxDepth", MAX_DEPTH));
+      }
+      throw invalidJson(e.getMessage() != null && e.getMessage().startsWith("Duplicate field")
+          ? "a field name appears twice in one object" : null);
+    } catch (IOException e) {
+      throw invalidJson(null);
     }
     if (!(parsed instanceof JsonObject object)) {
       throw StagecoachException.invalidInput("the request body must be a JSON object");
@@ -44,32 +70,21 @@ final class JsonLimits {
     return object;
   }
 
-  /** Counts brackets outside strings and refuses comments; other malformed text is left for the parser to refuse. */
-  private static void checkDepth(String text) {
-    int depth = 0;
-    boolean inString = false;
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (inString) {
-        if (c == '\\') {
-          i++;
-        } else if (c == '"') {
-          inString = false;
-        }
-      } else if (c == '"') {
-        inString = true;
-      } else if (c == '/') {
-        // Vert.x's parser takes comments; JSON has none, and what a client sends is JSON.
-        throw new StagecoachException(ErrorCode.INVALID_JSON, "the request body is not valid JSON (comments are not JSON)");
-      } else if (c == '{' || c == '[') {
-        if (++depth > MAX_DEPTH) {
-          throw new StagecoachException(ErrorCode.INVALID_INPUT, "the request body is nested deeper than "
-              + MAX_DEPTH + " levels", new JsonObject().put("maxDepth", MAX_DEPTH));
-        }
-      } else if (c == '}' || c == ']') {
-        depth--;
-      }
+  /** The body decoded as UTF-8, refusing what is not (a stray byte, an overlong form, an encoded surrogate). */
+  private static String utf8(Buffer body) {
+    try {
+      return StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(body.getBytes()))
+          .toString();
+    } catch (CharacterCodingException e) {
+      throw invalidJson("it is not valid UTF-8");
     }
+  }
+
+  private static StagecoachException invalidJson(String why) {
+    return new StagecoachException(ErrorCode.INVALID_JSON, "the request body is not valid JSON" + (why == null ? "" : ": " + why));
   }
 
   private static void checkStrings(Object value, String path) {
@@ -79,9 +94,7 @@ final class JsonLimits {
         if (e.getKey().length() > MAX_NAME_LENGTH) {
           throw StagecoachException.invalidInput(truncate(name), "field names are at most " + MAX_NAME_LENGTH + " characters");
         }
-        if (NulCharacters.in(e.getKey())) {
-          throw NulCharacters.refused(truncate(name));
-        }
+        checkCharacters(e.getKey(), name);
         checkStrings(e.getValue(), name);
       }
     } else if (value instanceof JsonArray array) {
@@ -92,10 +105,32 @@ final class JsonLimits {
       if (s.length() > MAX_STRING_LENGTH) {
         throw StagecoachException.invalidInput(truncate(path), "strings are at most " + MAX_STRING_LENGTH + " characters");
       }
-      if (NulCharacters.in(s)) {
-        throw NulCharacters.refused(truncate(path));
+      checkCharacters(s, path);
+    }
+  }
+
+  /** No NUL, and no surrogate outside a pair: Jackson takes one from an escape, and no UTF-8 encoder can write it back. */
+  private static void checkCharacters(String s, String path) {
+    if (NulCharacters.in(s)) {
+      throw NulCharacters.refused(truncate(path));
+    }
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        String field = escapeSurrogates(truncate(path));
+        throw new StagecoachException(ErrorCode.INVALID_JSON, "the request body is not valid JSON: " + field
+            + " holds a lone surrogate", new JsonObject().put("field", field));
       }
     }
+  }
+
+  /** {@code path} with each surrogate written as its JSON escape, so that the error naming it can be encoded. */
+  private static String escapeSurrogates(String path) {
+    StringBuilder out = new StringBuilder(path.length());
+    path.chars().forEach(c -> out.append(Character.isSurrogate((char) c) ? String.format("\\u%04x", c) : String.valueOf((char) c)));
+    return out.toString();
   }
 
   private static String truncate(String s) {

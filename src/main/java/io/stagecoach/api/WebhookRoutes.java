@@ -25,14 +25,8 @@ final class WebhookRoutes {
     this.audit = audit;
   }
 
-  /** The tenant whose webhooks the caller may see; null for an operator, who sees every tenant's. */
-  private static String scope(RoutingContext ctx) {
-    Caller caller = Access.caller(ctx);
-    return caller.isOperator() ? null : caller.tenant();
-  }
-
   void create(RoutingContext ctx) {
-    JsonObject body = JsonLimits.parseObject(ctx.body().asString());
+    JsonObject body = JsonLimits.parseObject(ctx.body().buffer());
     Caller caller = Access.caller(ctx);
     if (body.containsKey(TENANT) && !caller.isOperator()) {
       throw new StagecoachException(ErrorCode.FORBIDDEN, "tenant: only an operator may name a tenant; "
@@ -49,22 +43,17 @@ final class WebhookRoutes {
   }
 
   void list(RoutingContext ctx) {
-    String tenant = ctx.queryParams().get(TENANT);
-    if (tenant != null && !Access.caller(ctx).isOperator()) {
-      throw new StagecoachException(ErrorCode.FORBIDDEN, "tenant: only an operator may name a tenant",
-          new JsonObject().put("field", TENANT));
-    }
-    String scope = tenant != null ? tenant : scope(ctx);
+    String scope = TenantScope.ofList(ctx);
     int limit = (int) Query.whole(ctx, "limit", 50, 1, 500);
-    webhooks.list(scope, cursor(ctx), limit).onSuccess(page -> Responses.json(ctx, 200, page)).onFailure(ctx::fail);
+    webhooks.list(scope, TenantScope.cursor(ctx), limit).onSuccess(page -> Responses.json(ctx, 200, page)).onFailure(ctx::fail);
   }
 
   void get(RoutingContext ctx) {
-    webhooks.get(scope(ctx), id(ctx, "id")).onSuccess(w -> Responses.json(ctx, 200, w)).onFailure(ctx::fail);
+    webhooks.get(TenantScope.of(ctx), id(ctx, "id")).onSuccess(w -> Responses.json(ctx, 200, w)).onFailure(ctx::fail);
   }
 
   void delete(RoutingContext ctx) {
-    String scope = scope(ctx);
+    String scope = TenantScope.of(ctx);
     String id = id(ctx, "id");
     webhooks.get(scope, id)
         .compose(before -> audit.after(ctx, "webhook.delete", webhooks.delete(scope, id),
@@ -74,12 +63,12 @@ final class WebhookRoutes {
   }
 
   void rotateSecret(RoutingContext ctx) {
-    audit.after(ctx, "webhook.rotateSecret", webhooks.rotateSecret(scope(ctx), id(ctx, "id")),
+    audit.after(ctx, "webhook.rotateSecret", webhooks.rotateSecret(TenantScope.of(ctx), id(ctx, "id")),
         w -> new Audit.Change(w.getString(TENANT), w.getString("id"), null, null)).onSuccess(w -> Responses.json(ctx, 200, w)).onFailure(ctx::fail);
   }
 
   void enable(RoutingContext ctx) {
-    String scope = scope(ctx);
+    String scope = TenantScope.of(ctx);
     String id = id(ctx, "id");
     webhooks.get(scope, id)
         .compose(before -> audit.after(ctx, "webhook.enable", webhooks.enable(scope, id),
@@ -90,13 +79,13 @@ final class WebhookRoutes {
 
   void deliveries(RoutingContext ctx) {
     int limit = (int) Query.whole(ctx, "limit", 50, 1, 500);
-    webhooks.deliveries(scope(ctx), id(ctx, "id"), cursor(ctx), limit)
+    webhooks.deliveries(TenantScope.of(ctx), id(ctx, "id"), TenantScope.cursor(ctx), limit)
         .onSuccess(page -> Responses.json(ctx, 200, page))
         .onFailure(ctx::fail);
   }
 
   void redeliver(RoutingContext ctx) {
-    String scope = scope(ctx);
+    String scope = TenantScope.of(ctx);
     String id = id(ctx, "id");
     String deliveryId = id(ctx, "deliveryId");
     webhooks.get(scope, id)
@@ -108,7 +97,7 @@ final class WebhookRoutes {
   }
 
   void ping(RoutingContext ctx) {
-    webhooks.ping(scope(ctx), id(ctx, "id")).onSuccess(d -> Responses.json(ctx, 202, d)).onFailure(ctx::fail);
+    webhooks.ping(TenantScope.of(ctx), id(ctx, "id")).onSuccess(d -> Responses.json(ctx, 202, d)).onFailure(ctx::fail);
   }
 
   /** What an audit entry shows of a subscription: never its secret. */
@@ -128,13 +117,5 @@ final class WebhookRoutes {
       throw StagecoachException.invalidInput(param, "must be a UUID");
     }
     return id;
-  }
-
-  private static String cursor(RoutingContext ctx) {
-    String cursor = ctx.queryParams().get("cursor");
-    if (cursor != null && !JobIds.isValid(cursor)) {
-      throw StagecoachException.invalidInput("cursor", "is not a cursor this API gave out");
-    }
-    return cursor;
   }
 }

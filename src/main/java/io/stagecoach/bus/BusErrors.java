@@ -18,13 +18,25 @@ public final class BusErrors {
   private BusErrors() {
   }
 
-  /** Answers {@code message} with the error; an unexpected exception is logged and kept vague. */
+  /**
+   * Answers {@code message} with the error; an unexpected exception is logged and kept vague, and
+   * the cause of an {@code unavailable} logged on one line: the reply carries neither.
+   */
   public static void fail(Message<?> message, Throwable cause) {
     StagecoachException error = toStagecoach(cause);
     if (error.code() == ErrorCode.INTERNAL) {
       LOG.error("unexpected failure handling {}", message.address(), cause);
+    } else {
+      logUnavailable(message.address(), error);
     }
     message.fail(error.code().httpStatus(), error.toJson().encode());
+  }
+
+  /** Logs why {@code error} is {@code unavailable}, if it is and knows why, as one line without a stack trace. */
+  public static void logUnavailable(String where, StagecoachException error) {
+    if (error.code() == ErrorCode.UNAVAILABLE && error.getCause() != null) {
+      LOG.warn("{}: {}: {}", where, error.getMessage(), error.getCause().toString());
+    }
   }
 
   /** The contract error a failure stands for; bus timeouts and missing handlers are {@code unavailable}. */
@@ -36,7 +48,7 @@ public final class BusErrors {
       if (reply.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
         return StagecoachException.fromJson(reply.getMessage());
       }
-      return new StagecoachException(ErrorCode.UNAVAILABLE, "engine unavailable: " + reply.failureType());
+      return StagecoachException.unavailable("the engine is unavailable", reply);
     }
     return new StagecoachException(ErrorCode.INTERNAL, "internal error");
   }

@@ -15,7 +15,11 @@ public final class StagecoachException extends RuntimeException {
   }
 
   public StagecoachException(ErrorCode code, String message, JsonObject details) {
-    super(message, null, false, false);
+    this(code, message, details, null);
+  }
+
+  private StagecoachException(ErrorCode code, String message, JsonObject details, Throwable cause) {
+    super(message, cause, false, false);
     this.code = code;
     this.details = details == null ? new JsonObject() : details;
   }
@@ -54,6 +58,14 @@ public final class StagecoachException extends RuntimeException {
   public static StagecoachException invalidInput(String field, String message) {
     return new StagecoachException(ErrorCode.INVALID_INPUT, field + ": " + message,
         new JsonObject().put("field", field));
+  }
+
+  /**
+   * {@code unavailable}, with a message fit for any client ({@code "the store is unavailable"}) and
+   * the {@code cause} kept for the log alone: neither {@link #toJson} nor the bus carries it.
+   */
+  public static StagecoachException unavailable(String message, Throwable cause) {
+    return new StagecoachException(ErrorCode.UNAVAILABLE, message, new JsonObject(), cause);
   }
 
   public static StagecoachException notFound(String what) {

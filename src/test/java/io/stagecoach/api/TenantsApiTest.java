@@ -29,6 +29,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Tenants are walls: a non-operator sees, submits into and changes only its token's tenant, and
@@ -157,6 +158,39 @@ class TenantsApiTest {
           assertEquals(field, error.getJsonObject("details").getString("field"));
           test.completeNow();
         })));
+  }
+
+  @ParameterizedTest(name = "GET {0}?tenant=")
+  @ValueSource(strings = {"/api/v1/alerts", "/api/v1/audit", "/api/v1/webhooks", JOBS})
+  @DisplayName("an admin naming a tenant on a list, even its own, is 403 forbidden naming the field, as on /jobs")
+  void adminsCannotNameATenantOnLists(String path, VertxTestContext test) {
+    Rest admin = rest.as(Tokens.of("acme", "admin"));
+    Future.all(admin.get(path + "?tenant=globex"), admin.get(path + "?tenant=acme"))
+        .onComplete(test.succeeding(answers -> test.verify(() -> {
+          for (int i = 0; i < 2; i++) {
+            JsonObject error = assertError(answers.resultAt(i), 403, "forbidden");
+            assertEquals("tenant", error.getJsonObject("details").getString("field"));
+          }
+          test.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName("an operator's ?tenant= on /audit lists only that tenant's entries")
+  void operatorsNarrowTheAuditToATenant(VertxTestContext test) {
+    Future.all(acme.submit(aJob("demo.noop").delayMs(LATER).json()), globex.submit(aJob("demo.noop").delayMs(LATER).json()))
+        .compose(v -> Future.all(rest.get("/api/v1/audit?tenant=acme"), rest.get("/api/v1/audit")))
+        .onComplete(test.succeeding(answers -> test.verify(() -> {
+          List<String> narrowed = tenantsOf(answers.resultAt(0));
+          assertEquals(List.of("acme"), narrowed.stream().distinct().toList());
+          assertTrue(tenantsOf(answers.resultAt(1)).containsAll(List.of("acme", "globex")));
+          test.completeNow();
+        })));
+  }
+
+  private static List<String> tenantsOf(HttpResponse<Buffer> list) {
+    assertStatus(list, 200);
+    return list.bodyAsJsonObject().getJsonArray("items").stream().map(o -> ((JsonObject) o).getString("tenant")).toList();
   }
 
   @Test

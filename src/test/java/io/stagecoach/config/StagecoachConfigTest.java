@@ -72,6 +72,27 @@ class StagecoachConfigTest {
   }
 
   @Test
+  @DisplayName("the HTTP timeouts default to 60 s idle and 30 s to read a request, and are read in milliseconds")
+  void httpTimeouts() {
+    assertEquals(Duration.ofSeconds(60), StagecoachConfig.defaults().http().idleTimeout());
+    assertEquals(Duration.ofSeconds(30), StagecoachConfig.defaults().http().requestReadTimeout());
+    HttpConfig http = StagecoachConfig.fromJson(new JsonObject().put("http", new JsonObject()
+        .put("idleTimeoutMs", 5_000).put("requestReadTimeoutMs", 2_500))).http();
+    assertEquals(Duration.ofSeconds(5), http.idleTimeout());
+    assertEquals(Duration.ofMillis(2_500), http.requestReadTimeout());
+  }
+
+  @ParameterizedTest(name = "{0} = {1}")
+  @CsvSource({"idleTimeoutMs, 0", "idleTimeoutMs, 99", "idleTimeoutMs, 3600001", "requestReadTimeoutMs, -1",
+      "requestReadTimeoutMs, 86400000", "requestReadTimeoutMs, soon"})
+  @DisplayName("an HTTP timeout that would turn the timeout off, or hold a connection past an hour, stops the start")
+  void httpTimeoutsAreBounded(String key, String value) {
+    ConfigException e = assertThrows(ConfigException.class, () -> StagecoachConfig.fromJson(new JsonObject()
+        .put("http", new JsonObject().put(key, value.matches("-?\\d+") ? (Object) Long.parseLong(value) : value))));
+    assertTrue(e.getMessage().contains("http." + key), e.getMessage());
+  }
+
+  @Test
   @DisplayName("an unknown key at the root is rejected with a message naming it")
   void unknownRootKey() {
     ConfigException e = assertThrows(ConfigException.class,

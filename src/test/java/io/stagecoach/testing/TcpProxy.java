@@ -39,6 +39,12 @@ public final class TcpProxy {
     return proxy.server.listen(0, "127.0.0.1").map(proxy);
   }
 
+  /** A proxy on a free local port in front of the server a URI names ({@code postgresql://…}, {@code redis://…}). */
+  public static Future<TcpProxy> inFrontOf(Vertx vertx, String uri) {
+    java.net.URI server = java.net.URI.create(uri.replaceFirst("^[a-z]+://", "tcp://"));
+    return start(vertx, server.getHost(), server.getPort());
+  }
+
   public int port() {
     return server.actualPort();
   }

@@ -226,8 +226,7 @@ public final class RedisLockBackend implements LockBackend {
   private Future<Response> send(Request request) {
     return redis.send(request)
         .timeout(5, java.util.concurrent.TimeUnit.SECONDS)
-        .recover(e -> Future.failedFuture(new StagecoachException(ErrorCode.UNAVAILABLE,
-            "lock backend unavailable: " + e.getMessage())));
+        .recover(e -> Future.failedFuture(StagecoachException.unavailable("the lock backend is unavailable", e)));
   }
 
   private static String script(String name) {

@@ -1,6 +1,5 @@
 package io.stagecoach.store.pg;
 
-import io.stagecoach.job.ErrorCode;
 import io.stagecoach.job.StagecoachException;
 import io.vertx.core.Future;
 import io.vertx.core.VertxException;
@@ -15,6 +14,9 @@ import java.util.concurrent.TimeoutException;
  * statement, a constraint) keeps its cause.
  */
 public final class PgFailures {
+  /** The message of every {@code unavailable} this class makes. */
+  public static final String MESSAGE = "the store is unavailable";
+
   private PgFailures() {
   }
 
@@ -49,14 +51,8 @@ public final class PgFailures {
         || sqlState.equals("40P01"));
   }
 
+  /** What the client is told names no server, address or PostgreSQL text: those stay with the cause, for the log. */
   private static StagecoachException unavailable(Throwable cause) {
-    // StagecoachException carries no cause (it is data, without a stack): the message names it.
-    return new StagecoachException(ErrorCode.UNAVAILABLE,
-        "the PostgreSQL job store is unavailable: " + describe(cause));
-  }
-
-  private static String describe(Throwable cause) {
-    String message = cause.getMessage();
-    return cause.getClass().getSimpleName() + (message == null || message.isBlank() ? "" : " (" + message + ")");
+    return StagecoachException.unavailable(MESSAGE, cause);
   }
 }

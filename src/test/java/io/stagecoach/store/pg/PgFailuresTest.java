@@ -17,8 +17,14 @@ class PgFailuresTest {
   @ValueSource(strings = {"08006", "28P01", "3D000", "53300", "57P01", "40001", "40P01"})
   @DisplayName("an unreachable, refusing or shutting-down database, and a rollback worth retrying, are unavailable")
   void unavailable(String sqlState) {
-    Throwable seen = PgFailures.translated(new PgException("boom", "ERROR", sqlState, "detail"));
-    assertEquals(ErrorCode.UNAVAILABLE, ((StagecoachException) seen).code());
+    PgException failure = new PgException("terminating connection due to administrator command", "FATAL", sqlState,
+        "detail");
+    StagecoachException seen = (StagecoachException) PgFailures.translated(failure);
+    assertEquals(ErrorCode.UNAVAILABLE, seen.code());
+    assertEquals(PgFailures.MESSAGE, seen.getMessage(), "nothing of PostgreSQL's text, severity or code");
+    assertEquals("{\"error\":{\"code\":\"unavailable\",\"message\":\"the store is unavailable\",\"details\":{}}}",
+        seen.toJson().encode());
+    assertSame(failure, seen.getCause(), "the cause is kept for the log");
   }
 
   @ParameterizedTest(name = "SQLSTATE {0}")
